@@ -1,0 +1,58 @@
+"""The ``course`` command line: a thin dispatcher over the toolkit's functions.
+
+Each command group lives beside the code it drives and registers itself here:
+``course data ...`` (:mod:`course.data.cli`), ``course assign|grade|submit``
+(:mod:`course.grading.cli`), ``course export`` (:mod:`course.export`).
+Sub-modules are imported only when their command runs, so ``course --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from course.errors import CourseError
+
+# command name -> (module providing ``add_arguments(parser)`` and ``run(args)``, help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "data": ("course.data.cli", "list, validate, build or fetch the course datasets"),
+    "assign": ("course.grading.cli_assign", "generate exercises/ and the autograder from solutions/"),
+    "grade": ("course.grading.cli_grade", "grade a folder of submitted notebooks into a gradebook"),
+    "submit": ("course.grading.cli_submit", "check a notebook the way the grader will, then package it"),
+    "export": ("course.export", "render a lesson or solution to a self-contained HTML handout"),
+}
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="The alliances course toolkit.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, (module_name, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == wanted:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 0 if not argv else 2
+    try:
+        return int(args._run(args) or 0)
+    except CourseError as error:
+        print(f"course {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"course {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The pattern every claim explorer follows: controls -> pure function -> chart + verdict.
+
+An explorer is a thin shell. All the work happens in a pure function
+``view(**params) -> View`` that tests call directly; the widget only
+
+1. builds ipywidgets controls whose ``value``\\s are the function's parameters,
+2. calls the function when a control changes,
+3. shows the returned chart in an ``Output`` and the verdict sentence in an ``HTML``.
+
+The latest :class:`View` is kept on ``explorer.current`` so a test can set
+``explorer.controls["measure"].value = "gdp"`` and assert on ``explorer.current``.
+Errors from bad combinations (an empty year range, say) are shown as a message in
+the widget instead of a traceback.
+
+Examples
+--------
+>>> import pandas as pd, altair as alt
+>>> from course.charts.base import finish
+>>> def square_view(n):
+...     data = pd.DataFrame({"x": list(range(n)), "y": [i * i for i in range(n)]})
+...     chart = finish(alt.Chart(data).mark_line().encode(x="x:Q", y="y:Q"),
+...                    title="Squares", description=f"Squares of 0 to {n - 1}.")
+...     return View(chart=chart, verdict=f"The largest square is {(n - 1) ** 2}.")
+>>> import ipywidgets as w
+>>> slider = w.IntSlider(value=3, min=2, max=10)
+>>> explorer = Explorer(square_view, {"n": slider})
+>>> explorer.current.verdict
+'The largest square is 4.'
+>>> slider.value = 5  # the explorer recomputes at once
+>>> explorer.current.verdict
+'The largest square is 16.'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+
+from course.errors import CourseError
+
+
+@dataclass
+class View:
+    """What an explorer shows for one setting of its controls."""
+
+    chart: Any
+    verdict: str
+    table: Any = None  # optional pandas DataFrame behind the chart
+    details: dict = field(default_factory=dict)
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    return get_ipython() is not None
+
+
+class Explorer:
+    """An ipywidgets shell over a pure ``view`` function.
+
+    Parameters
+    ----------
+    view : callable
+        ``view(**params) -> View``; must not touch widgets.
+    controls : mapping of parameter name -> ipywidgets control
+        Each control's ``value`` is passed to ``view`` under its name.
+    title : str, optional
+        Shown above the controls.
+    """
+
+    def __init__(self, view: Callable[..., View], controls: Mapping[str, widgets.Widget],
+                 title: str = ""):
+        self.view = view
+        self.controls = dict(controls)
+        self.current: View | None = None
+        self.error: str | None = None
+        self.chart_output = widgets.Output()
+        self.verdict_html = widgets.HTML()
+        header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        self.widget = widgets.VBox(
+            [*header, widgets.HBox(list(self.controls.values()),
+                                   layout=widgets.Layout(flex_flow="row wrap")),
+             self.verdict_html, self.chart_output]
+        )
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def params(self) -> dict[str, Any]:
+        """The current control values, as keyword arguments for ``view``."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> View | None:
+        """Recompute the view from the controls and redraw."""
+        try:
+            self.current = self.view(**self.params())
+            self.error = None
+        except CourseError as error:
+            self.current, self.error = None, str(error)
+        self._draw()
+        return self.current
+
+    def _on_change(self, _change) -> None:
+        self.refresh()
+
+    def _draw(self) -> None:
+        if self.error:
+            self.verdict_html.value = (
+                f"<span style='color:#D55E00'>&#9888; {html.escape(self.error)}</span>")
+        else:
+            self.verdict_html.value = f"<p>{html.escape(self.current.verdict)}</p>"
+        if not _in_ipython():  # plain Python (tests, scripts): nothing to draw into
+            return
+        self.chart_output.clear_output(wait=True)
+        if self.current is not None:
+            with self.chart_output:
+                from IPython.display import display
+
+                display(self.current.chart)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
