@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with Python 3.11+:
+#   make lab    create .venv from the lock file and open JupyterLab at the first lesson
+#   make test   create the same .venv and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FIRST_LESSON := notebooks/00-how-this-course-works.ipynb
+
+.PHONY: lab test env lint data-check benchmarks lock clean
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(FIRST_LESSON)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check course tests benchmarks scripts
+
+data-check: $(STAMP)
+	$(BIN)/course data validate
+	$(BIN)/course data build --check
+
+benchmarks: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Maintainers: re-pin after editing pyproject.toml, then keep environment.yml in step.
+lock:
+	uv pip compile --universal --python-version 3.11 pyproject.toml --extra dev \
+		-o requirements.lock --no-header --no-annotate
+	$(PYTHON) scripts/sync_environment.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

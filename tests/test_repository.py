@@ -1,0 +1,46 @@
+"""Repository hygiene: what must never be committed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from course.paths import PROJECT_ROOT, shared_data_dir
+
+TEXT_SUFFIXES = {".py", ".md", ".ipynb", ".yml", ".yaml", ".toml", ".json", ".cfg", ".txt", ".csv"}
+
+
+def _tracked_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True,
+                         check=True).stdout.decode()
+    return [PROJECT_ROOT / name for name in out.split("\0") if name]
+
+
+def test_no_file_names_a_path_of_the_build_machine():
+    pattern = re.compile(r"(?<![\w.])/(work|farm)/")
+    offenders = [str(p.relative_to(PROJECT_ROOT)) for p in _tracked_files()
+                 if p.suffix in TEXT_SUFFIXES and p.is_file()
+                 and pattern.search(p.read_text(errors="ignore"))]
+    assert not offenders, f"files naming a path of the build machine: {offenders}"
+
+
+def test_no_raw_third_party_file_is_committed():
+    raw_dir = shared_data_dir() / "raw"
+    if not raw_dir.is_dir():
+        pytest.fail(f"raw releases not found at {raw_dir}; set COURSE_RAW_DIR (CI has ../shared)")
+    raw = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+           for p in raw_dir.rglob("*") if p.is_file()}
+    committed = [(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in _tracked_files()
+                 if p.is_file()]
+    offenders = [f"{p.relative_to(PROJECT_ROOT)} == raw {raw[h]}" for p, h in committed if h in raw]
+    assert not offenders, f"raw third-party files committed verbatim: {offenders}"
+
+
+def test_no_committed_file_is_larger_than_five_megabytes():
+    big = [f"{p.relative_to(PROJECT_ROOT)} ({p.stat().st_size:,} bytes)" for p in _tracked_files()
+           if p.is_file() and p.stat().st_size > 5_000_000]
+    assert not big, f"keep the repository light: {big}"
