@@ -1,0 +1,26 @@
+"""Shared fixtures for the data-package tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course import paths
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """Folder holding raw/ and cases/ (CI provides it beside the project)."""
+    folder = paths.shared_data_dir()
+    assert (folder / "raw").is_dir(), f"raw data folder not found at {folder}"
+    return folder
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may modify."""
+    target = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    return target
