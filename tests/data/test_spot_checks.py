@@ -132,7 +132,15 @@ def test_nato_members_from_atop_and_later_accessions(raw_dir):
     assert nato.loc[343, "accession_date"] == pd.Timestamp("2020-03-27")
     assert nato.loc[375, "accession_year"] == 2023 and nato.loc[380, "accession_year"] == 2024
     assert "NATO" in nato.loc[380, "source"] and "ATOP" in nato.loc[2, "source"]
-    assert nato.loc[290, "accession_date"] == pd.Timestamp("1997-12-16")  # protocol date
+    assert nato.loc[290, "accession_date"] == pd.Timestamp("1999-03-12")  # NATO accession
+    raw_entry = {int(r["member"]): (int(r["yrent"]), int(r["moent"]), int(r["dayent"]))
+                 for r in rows if r["atopid"] == "3180"}
+    assert raw_entry[290] == (1997, 12, 16)  # ATOP: signature of the accession protocol
+    assert nato.loc[290, "atop_entry_date"] == pd.Timestamp("1997-12-16")
+    assert (nato.accession_date.dt.year == nato.accession_year).all()
+    # NATO membership never starts before ATOP's signature date
+    known = nato.atop_entry_date.notna()
+    assert (nato.loc[known, "accession_date"] >= nato.loc[known, "atop_entry_date"]).all()
 
 
 # --- disputes ------------------------------------------------------------------------------------

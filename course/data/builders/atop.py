@@ -30,6 +30,21 @@ LATER_ACCESSIONS = [
     (380, "2024-03-07"),  # Sweden
 ]
 
+# ATOP dates a member's entry by the signature of the treaty or of its accession protocol;
+# NATO counts membership from the deposit of the instrument of accession, often a year or
+# two later (NATO's member-country page). Founding members keep the treaty's signature date.
+NATO_ACCESSION_DATES = {
+    350: "1952-02-18", 640: "1952-02-18",  # Greece, Turkey
+    260: "1955-05-06",  # Federal Republic of Germany
+    230: "1982-05-30",  # Spain
+    255: "1990-10-03",  # unified Germany (the FRG's membership extended on unification)
+    290: "1999-03-12", 310: "1999-03-12", 316: "1999-03-12",  # Poland, Hungary, Czechia
+    317: "2004-03-29", 349: "2004-03-29", 355: "2004-03-29", 360: "2004-03-29",
+    366: "2004-03-29", 367: "2004-03-29", 368: "2004-03-29",  # 2004 enlargement
+    339: "2009-04-01", 344: "2009-04-01",  # Albania, Croatia
+    341: "2017-06-05",  # Montenegro
+}
+
 
 def _flags(prefix: str = "") -> list[Field]:
     return [Field(o, "integer", f"{prefix}{OBLIGATION_TEXT[o]}") for o in OBLIGATIONS]
@@ -72,12 +87,17 @@ MEMBER_FIELDS = [
 NATO_FIELDS = [
     Field("country", "string", "Member state (COW name)"),
     Field("ccode", "integer", "COW code"),
-    Field("accession_date", "date", "Date of entry (see date_basis)"),
+    Field("accession_date", "date", "Date the state became a member (see date_basis)"),
     Field("accession_year", "integer", "Year of accession_date", "year"),
     Field(
         "exit_date", "date",
         "Date the member ceased to exist as a separate member (West Germany on unification); "
         "otherwise missing",
+    ),
+    Field(
+        "atop_entry_date", "date",
+        "ATOP 5.1's entry date (signature of the treaty or accession protocol); missing "
+        "for accessions after the end of ATOP (2018)",
     ),
     Field("date_basis", "string", "What accession_date records"),
     Field("source", "string", "Where the date comes from"),
@@ -124,21 +144,28 @@ def build(shared_dir: Path, built: dict) -> list[TableSpec]:
             f"{int(last.yrexit):04d}-{int(last.moexit):02d}-{int(last.dayexit):02d}"
             if last.yrexit != 0 else None
         )
+        atop_date = f"{int(first.yrent):04d}-{int(first.moent):02d}-{int(first.dayent):02d}"
+        nato_date = NATO_ACCESSION_DATES.get(int(ccode))
         rows.append({
             "country": names[int(ccode)],
             "ccode": int(ccode),
-            "accession_date": (
-                f"{int(first.yrent):04d}-{int(first.moent):02d}-{int(first.dayent):02d}"
-            ),
-            "accession_year": int(first.yrent),
+            "accession_date": nato_date or atop_date,
+            "accession_year": int((nato_date or atop_date)[:4]),
             "exit_date": exit_date,
-            "date_basis": "ATOP entry date (signature of the treaty or accession protocol)",
-            "source": "ATOP 5.1 member file, atopid 3180",
+            "atop_entry_date": atop_date,
+            "date_basis": (
+                "NATO accession date (deposit of the instrument of accession)" if nato_date
+                else "founding member: signature of the North Atlantic Treaty"
+            ),
+            "source": (
+                f"{NATO_SITE.citation} {NATO_SITE.url}; ATOP 5.1 member file, atopid 3180"
+                if nato_date else "ATOP 5.1 member file, atopid 3180"
+            ),
         })
     for ccode, date in LATER_ACCESSIONS:
         rows.append({
             "country": names[ccode], "ccode": ccode, "accession_date": date,
-            "accession_year": int(date[:4]), "exit_date": None,
+            "accession_year": int(date[:4]), "exit_date": None, "atop_entry_date": None,
             "date_basis": "NATO accession date (deposit of the instrument of accession)",
             "source": f"{NATO_SITE.citation} {NATO_SITE.url}",
         })
@@ -177,10 +204,11 @@ def build(shared_dir: Path, built: dict) -> list[TableSpec]:
             title="NATO members and their accession dates, 1949-2024",
             description=(
                 "One row per NATO member state (West Germany and unified Germany are separate "
-                "rows, as in COW). Dates to 2016 come from ATOP 5.1 (alliance 3180), which "
-                "records the signature of the treaty or of the accession protocol (e.g. Poland "
-                "1997-12-16; it joined on 1999-03-12). North Macedonia (2020), Finland (2023) and "
-                "Sweden (2024) come from NATO and are actual accession dates. See date_basis."
+                "rows, as in COW). Membership comes from ATOP 5.1 (alliance 3180) plus the "
+                "accessions after 2018. accession_date is NATO's accession date (deposit of the "
+                "instrument of accession; the treaty's signature for the 12 founders). TRAP: "
+                "ATOP's own entry date, kept as atop_entry_date, is the signature of the "
+                "accession protocol, often earlier (Poland 1997-12-16; it joined on 1999-03-12)."
             ),
             sources=["atop", "nato-site", "cow-states"],
             fields=NATO_FIELDS,
