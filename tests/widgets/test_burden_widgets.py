@@ -1,0 +1,99 @@
+"""Model and NATO explorers: the view functions, and the widgets responding to controls."""
+
+import pandas as pd
+import pytest
+
+from course.errors import InputError
+from course.widgets import burden as wb
+
+
+def test_model_view_verdict_follows_the_model():
+    pure = wb.model_view(n_allies=3, largest_ratio=4.0, publicness=1.0, alpha=0.05)
+    assert pure.details["n_free_riders"] == 2
+    assert "67%" in pure.verdict and "100%" in pure.verdict  # 4 / 6 of income, all spending
+    private = wb.model_view(n_allies=3, largest_ratio=4.0, publicness=0.0, alpha=0.05)
+    assert private.details["largest_burden_share"] == pytest.approx(4 / 6)
+    assert "nobody free-rides" in private.verdict
+
+
+def test_model_explorer_responds_to_controls():
+    explorer = wb.model_explorer()
+    explorer.controls["publicness"].value = 0.0
+    assert explorer.current.details["n_free_riders"] == 0
+    explorer.controls["n_allies"].value = 8
+    assert len(explorer.current.table) == 8
+    explorer.controls["publicness"].value = 1.0
+    explorer.controls["largest_ratio"].value = 1.0  # equal allies share equally
+    assert explorer.current.table["burden_share"].tolist() == pytest.approx([1 / 8] * 8)
+
+
+def small_tables():
+    members = pd.DataFrame({"country": ["US", "UK", "FR", "IT", "NO", "DK"],
+                            "ccode": [2, 200, 220, 325, 385, 390],
+                            "accession_year": [1949] * 6})
+    years = [2014, 2015]
+    gdp = pd.DataFrame({"ccode": [2, 200, 220, 325, 385, 390] * 2,
+                        "year": [y for y in years for _ in range(6)],
+                        "gdp": [60.0, 9, 8, 7, 2, 1] * 2})
+    mil = gdp.rename(columns={"gdp": "milex_share_gdp"}).assign(
+        milex_share_gdp=[0.04, 0.02, 0.019, 0.012, 0.015, 0.011] * 2)
+    caps = gdp.rename(columns={"gdp": "milex"}).assign(milex=[600, 60, 50, 20, 7, 4] * 2)
+    nato = pd.DataFrame({"country": "x", "ccode": [2, 200, 220, 325, 385, 390] * 2,
+                         "year": [y for y in years for _ in range(6)],
+                         "measure": "usd_constant_2015", "unit": "million US$ constant",
+                         "value": [600.0, 60, 50, 20, 7, 3, 600, 70, 50, 20, 7, 3]})
+    return {"nato_members": members, "capabilities": caps, "gdp": gdp,
+            "military_burden": mil, "nato_expenditure": nato}
+
+
+def test_nato_view_on_small_tables():
+    tables = small_tables()
+    label = "US share of allied spending (NATO, constant 2015 US$)"
+    view = wb.nato_view(label, (2014, 2015), tables=tables)
+    assert view.table["us_share"].tolist() == pytest.approx([600 / 740, 600 / 750])
+    assert "81%" in view.verdict and "80%" in view.verdict
+    corr = wb.nato_view("Size vs burden: rank correlation (SIPRI, Maddison)", (2014, 2015),
+                        tables=tables)
+    # ranks of size 1..6 vs burden ranks 1,2,3,5,4,6: rho = 1 - 6*2/(6*35)
+    assert corr.table["rho"].tolist() == pytest.approx([1 - 12 / 210] * 2)
+
+
+def test_nato_explorer_responds_and_reports_errors():
+    explorer = wb.nato_explorer(tables=small_tables())
+    explorer.controls["measure"].value = "European allies: total spending (NATO, constant 2015 US$)"
+    explorer.controls["years"].value = (2014, 2015)
+    assert explorer.current.table["value"].tolist() == pytest.approx([140.0, 150.0])
+    assert "7% more" in explorer.current.verdict
+    explorer.controls["years"].value = (1950, 1960)  # outside the NATO tables
+    assert explorer.current is None and "covers 2014-2015" in explorer.error
+
+
+def test_nato_view_on_shipped_tables_slices_one_cached_series():
+    label = "European allies: median military burden (SIPRI % of GDP)"
+    full = wb.nato_view(label, (1990, 2024))
+    part = wb.nato_view(label, (2012, 2024))
+    assert part.details["first"] == 2012 and part.details["last"] == 2024
+    # the slice is the same numbers as the long series, not a recomputation that drifts
+    same = full.table.set_index("year").loc[2012:2024, "value"]
+    assert part.table.set_index("year")["value"].tolist() == pytest.approx(same.tolist())
+    assert "2012" in part.verdict and "2024" in part.verdict
+
+
+def test_nato_view_bad_measure():
+    with pytest.raises(InputError, match="unknown measure"):
+        wb.nato_view("GDP per tank", (2000, 2010), tables=small_tables())
+
+
+def test_isaf_view_and_explorer():
+    view = wb.isaf_view("2009-10-01", "troops (absolute)")
+    assert view.details["us_rank"] == 1  # the largest contingent by far
+    per_head = wb.isaf_view("2009-10-01", "troops per million inhabitants")
+    assert per_head.table["troops_per_million"].is_monotonic_decreasing
+    assert per_head.details["us_rank"] > 1  # Denmark and the UK sent more per head
+    explorer = wb.isaf_explorer()
+    explorer.controls["as_of"].value = "2008-06-03"
+    explorer.controls["basis"].value = "troops per $10 bn of GDP"
+    assert explorer.current.details["basis"] == "gdp"
+    assert set(explorer.current.table["as_of"]) == {"2008-06-03"}
+    with pytest.raises(InputError, match="unknown basis"):
+        wb.isaf_view("2009-10-01", "tanks")
