@@ -1,0 +1,197 @@
+"""The in-notebook self-check: ``check = Checker("ps1")`` then ``check("q3")``.
+
+``check("q3")`` reads the variables question q3 asks for from the notebook, turns them
+into plain data and back with :mod:`course.grading.answers` — exactly what the grader
+does with a submission — and runs that question's *public* tests from
+``exercises/<ps>/public_tests.py`` (found next to the course package, so it works
+whatever the notebook's file name). It prints what passed and what to fix, and reminds
+the student that public checks are not the hidden tests that decide the grade.
+``check()`` with no argument checks every question.
+
+Examples
+--------
+>>> import sys, pandas as pd
+>>> from course.grading import testing
+>>> @testing.public("q1")
+... def sums_to_one(answers):
+...     testing.expect_sums_to(answers["shares"], 1, 1e-6, "shares")
+>>> check = Checker("demo", tests=[sums_to_one], questions={"q1": {"answers": ["shares"]}})
+>>> shares = pd.Series([0.5, 0.37])
+>>> check("q1", namespace={"shares": shares})
+q1: 0 of 1 public check passed
+  ✗ sums_to_one: `shares` should sum to 1; yours sums to 0.87.
+Public checks only: passing them does not guarantee the hidden tests, which decide your grade.
+>>> check("q1", namespace={"shares": pd.Series([0.5, 0.5])})
+q1: all 1 public check passed
+Public checks only: passing them does not guarantee the hidden tests, which decide your grade.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from course import paths
+from course.errors import InputError
+from course.grading import testing
+
+__all__ = ["Checker", "REMINDER"]
+
+REMINDER = (
+    "Public checks only: passing them does not guarantee the hidden tests, "
+    "which decide your grade."
+)
+
+
+def _round_trip(value: Any) -> Any:
+    """Encode and decode a value the way the grader will."""
+    from course.grading import answers
+
+    return answers.decode(answers.encode(value))
+
+
+def _public_candidates(name: str) -> list[Path]:
+    """Where a problem set's public checks may be: the project's exercises/ first; then,
+    for a student who downloaded the exercise folder, the kernel's working folder."""
+    here = Path.cwd()
+    return [paths.EXERCISES_DIR / name / "public_tests.py", here / "public_tests.py",
+            here / name / "public_tests.py"]
+
+
+def _read_public(path: Path) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": f"course_public_{path.parent.name}"}
+    code = compile(path.read_text(encoding="utf-8"), path.name, "exec")
+    exec(code, namespace)  # noqa: S102 - the course's own generated file
+    return namespace
+
+
+def _load_public(name: str) -> tuple[list[Callable], dict]:
+    for candidate in _public_candidates(name):
+        if not candidate.is_file():
+            continue
+        namespace = _read_public(candidate)
+        if namespace.get("ASSIGNMENT") != name:
+            continue  # a public_tests.py of another problem set
+        tests = [v for v in namespace.values() if callable(v) and testing.info_of(v)]
+        tests.sort(key=lambda f: f.__code__.co_firstlineno)
+        return tests, dict(namespace.get("QUESTIONS", {}))
+    # An instructor working in solutions/ before running `course assign`.
+    from course.grading.assignment import list_assignments, load_assignment
+
+    if name in list_assignments():
+        assignment = load_assignment(name)
+        tests = [t for t in assignment.tests() if not testing.info_of(t).hidden]
+        questions = {
+            q.id: {"title": q.title, "points": q.points, "kind": q.kind, "answers": q.answers}
+            for q in assignment.questions
+        }
+        return tests, questions
+    found = sorted(p.parent.name for p in paths.EXERCISES_DIR.glob("*/public_tests.py"))
+    raise InputError(
+        f"no public checks for assignment {name!r} (looked for "
+        f"exercises/{name}/public_tests.py in the course folder and public_tests.py in this "
+        f"notebook's folder; problem sets available: {', '.join(found) or 'none'})"
+    )
+
+
+class Checker:
+    """Self-check for one problem set; call it with a question id.
+
+    Parameters
+    ----------
+    assignment : str
+        The problem set's name, e.g. ``"ps1"``.
+    tests, questions : optional
+        Give the public tests and the question table directly (used by the course's
+        own tests); by default they are read from ``exercises/<assignment>/``.
+    """
+
+    def __init__(
+        self,
+        assignment: str,
+        *,
+        tests: list[Callable] | None = None,
+        questions: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        if not isinstance(assignment, str) or not assignment:
+            raise InputError('Checker needs the assignment name, e.g. Checker("ps1")')
+        self.assignment = assignment
+        if tests is None:
+            tests, loaded = _load_public(assignment)
+            questions = questions or loaded
+        self.tests = list(tests)
+        self.questions = {k: dict(v) for k, v in (questions or {}).items()}
+
+    def __repr__(self) -> str:
+        return f"Checker({self.assignment!r}: {len(self.questions)} questions)"
+
+    def run(
+        self, question: str | None = None, namespace: Mapping[str, Any] | None = None
+    ) -> list[testing.TestResult]:
+        """Run the public tests of ``question`` (all if ``None``) on ``namespace``."""
+        if namespace is None:
+            namespace = _caller_namespace()
+        if question is not None and question not in self.questions:
+            known = ", ".join(self.questions) or "none"
+            raise InputError(f"{self.assignment} has no question {question!r}; try one of {known}")
+        wanted = [question] if question else list(self.questions)
+        required = {
+            q: list(self.questions[q].get("answers") or [])
+            for q in wanted
+            if self.questions[q].get("kind", "auto") == "auto"
+        }
+        answers: dict[str, Any] = {}
+        for names in required.values():
+            for var in names:
+                if var in namespace and var not in answers:
+                    answers[var] = _round_trip(namespace[var])
+        return testing.run_tests(self.tests, answers, questions=wanted, required=required)
+
+    def __call__(self, question: str | None = None, *, namespace: Mapping[str, Any] | None = None
+                 ) -> None:
+        if namespace is None:
+            namespace = _caller_namespace()
+        results = self.run(question, namespace)
+        wanted = [question] if question else list(self.questions)
+        lines = []
+        for qid in wanted:
+            info = self.questions.get(qid, {})
+            if info.get("kind") == "manual":
+                lines.append(f"{qid}: written answer, graded by hand (no automatic check).")
+                continue
+            mine = [r for r in results if r.question == qid]
+            passed = sum(r.passed for r in mine)
+            noun = "check" if len(mine) == 1 else "checks"
+            if not mine:
+                lines.append(f"{qid}: no public checks for this question.")
+            elif passed == len(mine):
+                lines.append(f"{qid}: all {len(mine)} public {noun} passed")
+            else:
+                lines.append(f"{qid}: {passed} of {len(mine)} public {noun} passed")
+            shown = set()
+            for result in mine:
+                if result.passed or result.message in shown:
+                    continue
+                shown.add(result.message)
+                lines.append(f"  ✗ {result.name}: {result.message}")
+        lines.append(REMINDER)
+        print("\n".join(lines))
+
+
+def _caller_namespace() -> Mapping[str, Any]:
+    """The notebook's variables: IPython's user namespace, else the caller's globals."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython ships with JupyterLab
+        shell = None
+    if shell is not None and getattr(shell, "user_ns", None) is not None:
+        return shell.user_ns
+    frame = sys._getframe(1)
+    here = frame.f_code.co_filename
+    while frame is not None and frame.f_code.co_filename == here:
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}

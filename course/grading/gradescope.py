@@ -1,0 +1,278 @@
+"""The Gradescope autograder bundle: grade on Gradescope with the same contained engine.
+
+:func:`build_bundle` writes ``dist/autograder/<ps>/`` — ``assignment.yaml``, ``tests.py``
+and ``<ps>-gradescope.zip``. The zip follows Gradescope's autograder specification:
+``setup.sh`` and ``run_autograder`` at its root. ``setup.sh`` (run once, as root, when
+Gradescope builds the image) creates a virtual environment from the course's pinned
+``requirements.txt`` (the project's lock file) and installs the course package shipped in
+``project/`` (code and curated data), with this problem set's questions and tests in
+``grading/<ps>/`` (``assignment.yaml``, ``tests.py``; the solution notebook is not shipped).
+``run_autograder`` (run per submission) calls :func:`main`, which grades the submitted
+notebook with :mod:`course.grading.runner` — the student's code runs in a contained
+child process, tests run in the grader's process — and writes
+``/autograder/results/results.json`` in Gradescope's format: one entry per test, public
+tests ``visible``, hidden tests ``after_published``.
+
+The zip is deterministic: sorted entries, fixed timestamps and permissions.
+
+Examples
+--------
+>>> from course.grading.testing import TestResult
+>>> r = [TestResult("q1_shape", "q1", False, 1, True, "", 1.0, 1.0),
+...      TestResult("q1_values", "q1", True, 1, False, "`x` is wrong.", 0.0, 1.0)]
+>>> out = results_json(r, titles={"q1": "Shares"}, status="ok", message="")
+>>> out["score"], [t["visibility"] for t in out["tests"]]
+(1.0, ['visible', 'after_published'])
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from course import paths
+from course.errors import InputError
+from course.grading import testing
+
+__all__ = ["build_bundle", "bundle_files", "main", "results_json"]
+
+#: Fixed timestamp for every zip entry (the zip format's earliest date).
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+GRADESCOPE_ROOT = Path("/autograder")
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, while building the autograder image.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip >/dev/null
+python3 - <<'PY'
+import sys
+if sys.version_info < (3, 11):
+    sys.exit("the course needs Python 3.11 or newer; choose a newer Ubuntu base image "
+             "in Gradescope's autograder settings (found %s)" % sys.version.split()[0])
+PY
+python3 -m venv /autograder/venv
+/autograder/venv/bin/python -m pip install --quiet --disable-pip-version-check \\
+    -r /autograder/source/requirements.txt
+/autograder/venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \\
+    -e /autograder/source/project
+# Warm-up: import the course and check that {name} loads (fails the build, not a student).
+/autograder/venv/bin/python -c "from course.grading.runner import load_spec
+load_spec('{name}', autograder_dir='/autograder/source/grading')"
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this once per submission; it must write /autograder/results/results.json.
+set -uo pipefail
+cd /autograder
+exec /autograder/venv/bin/python -m course.grading.gradescope {name} \\
+    --spec-dir /autograder/source/grading \\
+    --submission /autograder/submission --results /autograder/results/results.json
+"""
+
+_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+
+
+def _project_files(name: str) -> list[tuple[str, Path]]:
+    """(path inside the zip, file on disk) for the course package, data and this ps."""
+    root = paths.PROJECT_ROOT
+    found: list[tuple[str, Path]] = [("project/pyproject.toml", root / "pyproject.toml")]
+    for folder, suffixes in (("course", {".py", ".yaml", ".json"}),
+                             ("data", {".csv", ".json", ".md"})):
+        base = root / folder
+        for path in sorted(base.rglob("*")):
+            if not path.is_file() or _SKIP_DIRS & set(path.relative_to(base).parts):
+                continue
+            if path.suffix in suffixes:
+                found.append((f"project/{folder}/{path.relative_to(base).as_posix()}", path))
+    # Only what grading needs: questions and tests. The solution notebook stays at home.
+    for file in ("assignment.yaml", "tests.py"):
+        found.append((f"grading/{name}/{file}", paths.SOLUTIONS_DIR / name / file))
+    return found
+
+
+def bundle_files(name: str) -> dict[str, bytes]:
+    """Every file of the bundle, by its path inside the zip."""
+    files: dict[str, bytes] = {
+        "setup.sh": SETUP_SH.replace("{name}", name).encode(),
+        "run_autograder": RUN_AUTOGRADER.replace("{name}", name).encode(),
+    }
+    lock = paths.PROJECT_ROOT / "requirements.lock"
+    if not lock.is_file():
+        raise InputError("requirements.lock is missing: the bundle pins the grader's packages "
+                         "from it")
+    files["requirements.txt"] = lock.read_bytes()
+    for inside, path in _project_files(name):
+        if not path.is_file():
+            raise InputError(f"cannot build the {name} bundle: {inside} is missing")
+        files[inside] = path.read_bytes()
+    return files
+
+
+def _zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for inside in sorted(files):
+            info = zipfile.ZipInfo(inside, date_time=ZIP_DATE)
+            executable = inside in {"setup.sh", "run_autograder"}
+            info.external_attr = ((0o100755 if executable else 0o100644) & 0xFFFF) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[inside])
+    return buffer.getvalue()
+
+
+def build_bundle(assignment: Any, dist_dir: Path | None = None) -> Path:
+    """Write ``dist/autograder/<ps>/`` for a loaded assignment; return the zip's path."""
+    name = assignment.name
+    out = Path(dist_dir or paths.PROJECT_ROOT / "dist" / "autograder") / name
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "assignment.yaml").write_bytes(assignment.config_path.read_bytes())
+    (out / "tests.py").write_bytes(assignment.tests_path.read_bytes())
+    target = out / f"{name}-gradescope.zip"
+    data = _zip_bytes(bundle_files(name))
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target
+
+
+# --------------------------------------------------------------------------- results
+
+
+def results_json(
+    results: list[testing.TestResult],
+    *,
+    titles: dict[str, str],
+    status: str,
+    message: str,
+    manual: dict[str, float] | None = None,
+    execution_time: float | None = None,
+    cell_errors: list[dict] | None = None,
+) -> dict:
+    """Gradescope's ``results.json`` for graded test results (points already scored).
+
+    Public tests are ``visible``; hidden tests are shown ``after_published`` (their
+    messages never name reference values). Questions graded by hand are listed in the
+    overall output, since Gradescope grades them in its own manual-grading view.
+    """
+    tests = []
+    for number, result in enumerate(results, start=1):
+        kind = "hidden test" if result.hidden else "public check"
+        tests.append({
+            "name": f"{result.question} {titles.get(result.question, '')}: {result.name} "
+                    f"({kind})".replace("  ", " "),
+            "number": f"{result.question}.{number}",
+            "score": round(result.points, 4),
+            "max_score": round(result.max_points, 4),
+            "status": "passed" if result.passed else "failed",
+            "output": result.message or "passed",
+            "visibility": "after_published" if result.hidden else "visible",
+        })
+    lines = []
+    if status != "ok":
+        lines.append(f"Grading status: {status}. {message}".strip())
+    elif message:
+        lines.append(message)
+    for error in (cell_errors or [])[:3]:
+        where = f"cell {error.get('cell')}"
+        if error.get("question"):
+            where += f" (answer to {error['question']})"
+        lines.append(f"Error in {where}: {str(error.get('error', ''))[:300]}")
+    if len(cell_errors or []) > 3:
+        lines.append(f"... and {len(cell_errors) - 3} more cells with errors.")
+    if manual:
+        written = ", ".join(f"{q} ({p:g} points)" for q, p in manual.items())
+        lines.append(f"Written answers graded by hand: {written}.")
+    lines.append("Public checks are shown now; hidden tests are shown when grades are published.")
+    out: dict[str, Any] = {
+        "score": round(sum(r.points for r in results), 4),
+        "output": "\n".join(lines),
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+    if execution_time is not None:
+        out["execution_time"] = round(execution_time, 2)
+    return out
+
+
+def _find_notebook(submission: Path, name: str) -> Path:
+    notebooks = sorted(p for p in submission.rglob("*.ipynb")
+                       if ".ipynb_checkpoints" not in p.parts)
+    if not notebooks:
+        raise InputError("no .ipynb file was submitted: upload your notebook file")
+    exact = [p for p in notebooks if p.name == f"{name}.ipynb"]
+    if exact:
+        return exact[0]
+    if len(notebooks) == 1:
+        return notebooks[0]
+    raise InputError(f"several notebooks were submitted ({', '.join(p.name for p in notebooks)}); "
+                     f"submit only {name}.ipynb")
+
+
+def grade_submission(name: str, notebook: Path, *, allow_uncontained: bool = True,
+                     spec_dir: Path | None = None) -> dict:
+    """Grade one notebook with the contained engine and return Gradescope's results.
+
+    Gradescope builds one container per submission. Where that container refuses Linux
+    namespaces, the engine can only offer its ``none`` mode (own session, rlimits and
+    wall-clock kill, but the student's code could read the files the grader can read);
+    with ``allow_uncontained`` the submission is still graded and the output says so.
+    """
+    import time
+
+    from course.grading import runner
+
+    started = time.perf_counter()
+    spec = runner.load_spec(name, autograder_dir=spec_dir)
+    titles = {q.id: q.title for q in spec.questions}
+    manual = {q.id: q.points for q in spec.questions if q.kind == "manual"}
+    grades = runner.grade_paths(spec, [notebook], workers=1,
+                                require_containment=not allow_uncontained)
+    grade = grades[0]
+    # Gradescope grades written answers in its own view; results_json lists them once.
+    parts = [p for p in grade.message.split("; ") if p and not p.endswith("graded by hand")]
+    message = "; ".join(parts)
+    if grade.containment == "none":
+        message = (message + "; " if message else "") + "graded without OS containment"
+    return results_json(grade.results, titles=titles, status=grade.status, message=message,
+                        manual=manual, execution_time=time.perf_counter() - started,
+                        cell_errors=grade.cell_errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``run_autograder``: grade, then always write ``results.json``."""
+    parser = argparse.ArgumentParser(prog="python -m course.grading.gradescope")
+    parser.add_argument("assignment")
+    parser.add_argument("--submission", type=Path, default=GRADESCOPE_ROOT / "submission")
+    parser.add_argument("--results", type=Path,
+                        default=GRADESCOPE_ROOT / "results" / "results.json")
+    parser.add_argument("--spec-dir", type=Path, default=None,
+                        help="folder holding <ps>/assignment.yaml and tests.py (default: the "
+                             "project's solutions/)")
+    parser.add_argument("--require-containment", action="store_true",
+                        help="refuse to grade where Linux namespaces are unavailable")
+    args = parser.parse_args(argv)
+    try:
+        notebook = _find_notebook(args.submission, args.assignment)
+        payload = grade_submission(args.assignment, notebook, spec_dir=args.spec_dir,
+                                   allow_uncontained=not args.require_containment)
+    except InputError as error:
+        payload = {"score": 0, "output": f"Your submission could not be graded: {error}",
+                   "tests": []}
+    except Exception as error:  # never leave Gradescope without a results file
+        payload = {"score": 0, "tests": [],
+                   "output": "The autograder failed on this submission "
+                             f"({type(error).__name__}); please tell your instructor."}
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
