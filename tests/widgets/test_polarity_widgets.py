@@ -1,0 +1,90 @@
+"""C1 explorer: the pure view and the widget driven by setting control values."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.charts.base import MAX_SPEC_BYTES, chart_data, describe, spec_bytes
+from course.errors import InputError
+from course.measures import polarity
+from course.widgets.polarity import polarity_explorer, polarity_view
+
+
+def test_view_numbers_come_from_the_measures():
+    view = polarity_view("cinc", (1990, 2016), "major", 0.1)
+    summary = polarity.summarize(polarity.polarity_by_year("cinc", 1990, 2016))
+    assert view.verdict.startswith(
+        f"By CINC, 1990–2016 has {summary['mean_eff_poles']:.1f} effective poles")
+    assert view.details["leader_last"] == summary["last_year"]["leader"] == "CHN"
+    assert view.details["us_led"] is False
+    assert "not 'multipolar, but still U.S. led'" in view.verdict
+
+
+def test_verdict_flips_with_the_measure():
+    cinc = polarity_view("cinc", (1990, 2016))
+    milex = polarity_view("milex", (1990, 2016))
+    assert cinc.details["leader_last"] == "CHN"
+    assert milex.details["leader_last"] == "USA"
+    assert milex.details["mean_eff_poles"] < cinc.details["mean_eff_poles"]
+
+
+def test_threshold_changes_the_number_of_poles():
+    low = polarity_view("gdp", (2000, 2018), "major", 0.05)
+    high = polarity_view("gdp", (2000, 2018), "major", 0.25)
+    assert low.details["n_poles_last"] > high.details["n_poles_last"]
+    series = low.table.set_index("year")
+    shares = polarity.capability_shares("gdp", 2018, 2018)
+    assert series.loc[2018, "n_poles"] == (shares["share"] >= 0.05).sum()
+
+
+def test_missing_years_are_reported_in_the_verdict():
+    view = polarity_view("gdp", (1900, 1930))
+    assert view.details["years_with_data"] == 12  # 1919–1930: no GDP series for AUH
+    assert "19 of 31 years lack GDP data" in view.verdict
+
+
+def test_whole_system_scope():
+    major = polarity_view("cinc", (1990, 2016), "major")
+    system = polarity_view("cinc", (1990, 2016), "system")
+    assert system.details["mean_eff_poles"] > major.details["mean_eff_poles"]
+    assert "whole state system" in system.verdict
+
+
+@pytest.mark.parametrize("measure", ["cinc", "milex", "gdp"])
+@pytest.mark.parametrize("scope", ["major", "system"])
+def test_the_largest_chart_stays_under_the_size_limit(measure, scope):
+    view = polarity_view(measure, (1816, 2018), scope)
+    assert spec_bytes(view.chart) < MAX_SPEC_BYTES
+    assert describe(view.chart).startswith("Two charts.")
+
+
+def test_explorer_recomputes_when_controls_change():
+    explorer = polarity_explorer()
+    first = explorer.current
+    explorer.controls["measure"].value = "milex"
+    assert explorer.current is not first
+    assert explorer.current.details["leader_last"] == "USA"
+    assert "By military spending" in explorer.verdict_html.value
+    explorer.controls["years"].value = (1880, 1913)
+    rows = chart_data(explorer.current.chart)
+    assert min(r["year"] for r in rows) == 1880 and max(r["year"] for r in rows) == 1913
+    explorer.controls["scope"].value = "system"
+    assert "whole state system" in explorer.current.verdict
+
+
+def test_explorer_shows_errors_instead_of_tracebacks():
+    explorer = polarity_explorer()
+    explorer.controls["years"].value = (2017, 2018)  # NMC ends in 2016
+    assert explorer.current is None
+    assert "CINC covers 1816–2016" in explorer.verdict_html.value
+    with pytest.raises(InputError):
+        polarity_view("cinc", (2017, 2018))
+
+
+def test_sparse_whole_system_data_is_flagged():
+    view = polarity_view("gdp", (1820, 1870), "system")
+    table = view.table[view.table["eff_poles"].notna()]
+    share = table["coverage"].mean()
+    assert share < 0.5  # Maddison has few annual series before 1870
+    assert f"Only {share:.0%} of the states, on average, have GDP data" in view.verdict
+    assert "Only" not in polarity_view("cinc", (1990, 2016), "system").verdict
