@@ -1,0 +1,507 @@
+"""Accessible equivalents of a chart: alt text, a data table, and a colour-vision check.
+
+A chart on a screen is of no use to a reader who cannot see it, or who cannot tell its
+colours apart. This module derives, from a chart's Vega-Lite spec alone,
+
+* :func:`alt_text` — a plain-language text alternative (title, description, what is
+  drawn and which fields are on which channel);
+* :func:`data_table_html` — the rows the chart draws as an HTML ``<table>`` that a
+  screen reader can navigate (handouts put it in a ``<details>`` element);
+* :func:`palette_problems` — pairs of colours in a palette that become hard to tell
+  apart under simulated protanopia, deuteranopia or tritanopia.
+
+Colour-vision simulation follows Machado, Oliveira & Fernandes (2009), "A
+Physiologically-based Model for Simulation of Color Vision Deficiency", IEEE
+Transactions on Visualization and Computer Graphics 15(6), 1291–1298
+(doi:10.1109/TVCG.2009.113): a 3×3 matrix per deficiency, applied to linear-light
+sRGB; we use their matrices for severity 1.0 (complete dichromacy, the worst case).
+Colour differences are CIEDE2000 (Sharma, Wu & Dalal 2005, "The CIEDE2000
+Color-Difference Formula: Implementation Notes, Supplementary Test Data, and
+Mathematical Observations", Color Research & Application 30(1), 21–30) in CIELAB
+with the D65 white point.
+
+A just-noticeable difference is about 2.3 ΔE (Sharma 2003); thin lines and small
+points need far more than that (Szafir 2018, "Modeling Color Difference for
+Visualization Design", IEEE TVCG 24(1)). :data:`MIN_DELTA_E` asks for 10.
+
+Examples
+--------
+>>> spec = {"title": "Britain's share", "description": "Britain's share falls.",
+...         "mark": "line",
+...         "encoding": {"x": {"field": "year", "type": "ordinal"},
+...                      "y": {"field": "share", "type": "quantitative"}},
+...         "data": {"values": [{"year": 1870, "share": 0.3}, {"year": 1913, "share": 0.2}]}}
+>>> print(alt_text(spec))
+Britain's share. Britain's share falls. Line chart of share (y) by year (x).
+>>> "<td>1870</td>" in data_table_html(spec)
+True
+>>> round(delta_e2000((50, 2.6772, -79.7751), (50, 0, -82.7485)), 4)
+2.0425
+>>> simulate_cvd("#FFFFFF", "deuteranopia")
+'#FFFFFF'
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from course.errors import InputError
+
+#: Smallest CIEDE2000 difference two palette colours must keep under every simulation.
+MIN_DELTA_E = 10.0
+
+#: Machado et al. (2009) simulation matrices, severity 1.0, for linear-light sRGB.
+CVD_MATRICES: dict[str, tuple[tuple[float, float, float], ...]] = {
+    "protanopia": ((0.152286, 1.052583, -0.204868),
+                   (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968),
+                     (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779),
+                   (-0.078411, 0.930809, 0.147602),
+                   (0.004733, 0.691367, 0.303900)),
+}
+
+#: The visions :func:`palette_problems` checks by default.
+VISIONS = ("normal", "protanopia", "deuteranopia", "tritanopia")
+
+_MARK_NAMES = {
+    "line": "Line chart", "bar": "Bar chart", "point": "Scatter plot",
+    "circle": "Scatter plot", "square": "Scatter plot", "area": "Area chart",
+    "rect": "Heat map", "tick": "Tick plot", "rule": "Rule chart", "text": "Text chart",
+    "trail": "Line chart", "arc": "Pie chart", "boxplot": "Box plot",
+    "errorbar": "Error-bar chart", "errorband": "Error-band chart", "geoshape": "Map",
+    "image": "Image",
+}
+_CHANNELS = ("x", "y", "x2", "y2", "color", "theta", "size", "shape", "strokeDash",
+             "opacity", "row", "column", "facet")
+_CHANNEL_WORDS = {"color": "colour", "strokeDash": "line style", "theta": "angle"}
+_COMPOUND_KEYS = ("layer", "concat", "hconcat", "vconcat")
+
+
+# --------------------------------------------------------------------- spec helpers
+def as_spec(chart_or_spec: Any) -> dict:
+    """The Vega-Lite spec of an Altair chart, or the dict itself if given a spec.
+
+    Raises
+    ------
+    InputError
+        If the argument is neither an Altair chart nor a Vega-Lite dict.
+    """
+    if isinstance(chart_or_spec, Mapping):
+        return dict(chart_or_spec)
+    to_dict = getattr(chart_or_spec, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise InputError(
+        f"expected an Altair chart or a Vega-Lite spec (dict), got {type(chart_or_spec).__name__}")
+
+
+def title_text(title: Any) -> str:
+    """Join a Vega-Lite title (string, list of lines, or {text, subtitle}) into one line."""
+    if title is None:
+        return ""
+    if isinstance(title, str):
+        return title.strip()
+    if isinstance(title, list | tuple):
+        return " ".join(title_text(part) for part in title if title_text(part))
+    if isinstance(title, Mapping):
+        parts = [title_text(title.get("text")), title_text(title.get("subtitle"))]
+        return ". ".join(p.rstrip(".") for p in parts if p)
+    return str(title)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _views(spec: Mapping) -> Iterable[Mapping]:
+    """Every single view (a spec with a mark) inside a possibly compound spec."""
+    if "mark" in spec:
+        yield spec
+    if isinstance(spec.get("spec"), Mapping):  # facet / repeat
+        yield from _views(spec["spec"])
+    for key in _COMPOUND_KEYS:
+        for sub in spec.get(key) or []:
+            if isinstance(sub, Mapping):
+                yield from _views(sub)
+
+
+def _mark_type(view: Mapping) -> str:
+    mark = view.get("mark")
+    return mark.get("type", "") if isinstance(mark, Mapping) else str(mark or "")
+
+
+def _field_label(definition: Mapping) -> str | None:
+    if not isinstance(definition, Mapping):
+        return None
+    title = definition.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    field = definition.get("field")
+    if isinstance(field, Mapping):  # repeat reference
+        return None
+    if field:
+        aggregate = definition.get("aggregate")
+        return f"{aggregate} of {field}" if aggregate else str(field)
+    if definition.get("aggregate") == "count":
+        return "count of records"
+    return None
+
+
+def _describe_view(view: Mapping, inherited: Mapping) -> str:
+    encoding = {**inherited, **(view.get("encoding") or {})}
+    mark = _mark_type(view)
+    kind = _MARK_NAMES.get(mark, f"{mark.capitalize()} chart" if mark else "Chart")
+    labels = {ch: _field_label(encoding.get(ch)) for ch in _CHANNELS if ch in encoding}
+    labels = {ch: lab for ch, lab in labels.items() if lab}
+    if not labels:
+        return kind
+    y = labels.pop("y", None) or labels.pop("theta", None)
+    x = labels.pop("x", None)
+    words = []
+    if y and x:
+        words.append(f"{y} (y) by {x} (x)")
+    elif y or x:
+        words.append(f"{y or x} ({'y' if y else 'x'})")
+    labels.pop("x2", None), labels.pop("y2", None)
+    for channel, label in labels.items():
+        words.append(f"{_CHANNEL_WORDS.get(channel, channel)} shows {label}")
+    return f"{kind} of " + ", ".join(words) if words else kind
+
+
+def alt_text(chart_or_spec: Any) -> str:
+    """A text alternative for a chart, built from its spec.
+
+    Title (with subtitle), the author's ``description``, then one sentence per
+    distinct view naming the kind of chart and the field on each channel.
+
+    Parameters
+    ----------
+    chart_or_spec : altair chart or dict
+        The chart or its Vega-Lite spec.
+
+    Returns
+    -------
+    str
+        Plain text, no markup.
+
+    Examples
+    --------
+    >>> print(alt_text({"description": "Two bars.", "mark": {"type": "bar"},
+    ...                 "encoding": {"x": {"field": "power", "type": "nominal"},
+    ...                              "y": {"field": "cinc", "type": "quantitative",
+    ...                                    "title": "CINC share"},
+    ...                              "color": {"field": "power", "type": "nominal"}}}))
+    Two bars. Bar chart of CINC share (y) by power (x), colour shows power.
+    """
+    spec = as_spec(chart_or_spec)
+    parts = [_sentence(title_text(spec.get("title"))),
+             _sentence(str(spec.get("description") or ""))]
+    inherited = spec.get("encoding") or {}
+    seen: list[str] = []
+    for view in _views(spec):
+        sentence = _sentence(_describe_view(view, inherited if view is not spec else {}))
+        if sentence not in seen:
+            seen.append(sentence)
+    parts.extend(seen)
+    return " ".join(p for p in parts if p)
+
+
+# ------------------------------------------------------------------------ data table
+def _datasets(spec: Mapping) -> list[tuple[str, list[dict]]]:
+    """(name, rows) for every embedded dataset of a spec, in a stable order."""
+    found: list[tuple[str, list[dict]]] = []
+    for name, rows in (spec.get("datasets") or {}).items():
+        found.append((str(name), list(rows)))
+
+    def inline(node: Any) -> None:
+        if isinstance(node, Mapping):
+            data = node.get("data")
+            if isinstance(data, Mapping) and isinstance(data.get("values"), list):
+                found.append((str(data.get("name") or "data"), list(data["values"])))
+            for key in ("spec", *_COMPOUND_KEYS):
+                sub = node.get(key)
+                for item in (sub if isinstance(sub, list) else [sub]):
+                    inline(item)
+
+    inline(spec)
+    return found
+
+
+def _field_titles(spec: Mapping) -> dict[str, str]:
+    """Field name -> axis/legend title given in any encoding of the spec."""
+    titles: dict[str, str] = {}
+    encodings = [spec.get("encoding") or {}] + [v.get("encoding") or {} for v in _views(spec)]
+    for encoding in encodings:
+        for definition in encoding.values():
+            if (isinstance(definition, Mapping) and isinstance(definition.get("field"), str)
+                    and isinstance(definition.get("title"), str)):
+                titles.setdefault(definition["field"], definition["title"])
+    return titles
+
+
+def _encoded_fields(spec: Mapping) -> list[str]:
+    """Fields in channel order (x, y, colour, ...), so tables read like the chart."""
+    fields: list[str] = []
+    encodings = [spec.get("encoding") or {}] + [v.get("encoding") or {} for v in _views(spec)]
+    for channel in _CHANNELS:
+        for encoding in encodings:
+            definition = encoding.get(channel)
+            field = definition.get("field") if isinstance(definition, Mapping) else None
+            if isinstance(field, str) and field not in fields:
+                fields.append(field)
+    return fields
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e15 else f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def data_table_html(chart_or_spec: Any, max_rows: int = 400) -> str:
+    """The rows a chart draws as HTML table(s), one per embedded dataset.
+
+    Column headers are the field names, with the axis or legend title beside them where
+    the chart gives one. Datasets longer than ``max_rows`` are cut, with a note saying so.
+
+    Parameters
+    ----------
+    chart_or_spec : altair chart or dict
+    max_rows : int
+        Most rows shown per dataset.
+
+    Returns
+    -------
+    str
+        HTML (``<table>`` elements with ``<caption>`` and ``<th scope="col">``), or a
+        ``<p>`` saying the chart embeds no data.
+
+    Examples
+    --------
+    >>> out = data_table_html({"mark": "bar", "data": {"values": [{"a": 1.5, "b": "x"}]},
+    ...                        "encoding": {"x": {"field": "a", "title": "Share"}}})
+    >>> '<th scope="col">Share (a)</th>' in out and "<td>1.5</td>" in out
+    True
+    """
+    if max_rows < 1:
+        raise InputError(f"max_rows must be at least 1, got {max_rows}")
+    spec = as_spec(chart_or_spec)
+    datasets = [(name, rows) for name, rows in _datasets(spec) if rows]
+    if not datasets:
+        return "<p>This chart embeds no data rows.</p>"
+    titles = _field_titles(spec)
+    title = title_text(spec.get("title")) or "the chart"
+    tables = []
+    for number, (_name, rows) in enumerate(datasets, start=1):
+        columns: list[str] = [f for f in _encoded_fields(spec) if any(f in r for r in rows)]
+        for row in rows:
+            for key in row:
+                if key not in columns:
+                    columns.append(key)
+        label = f"Data for {title}" + (f" (table {number} of {len(datasets)})"
+                                       if len(datasets) > 1 else "")
+        headers = [f"{titles[c]} ({c})" if titles.get(c, c) != c else c for c in columns]
+        head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>"
+            for row in rows[:max_rows])
+        note = (f"<p>Showing the first {max_rows:,} of {len(rows):,} rows.</p>"
+                if len(rows) > max_rows else "")
+        tables.append(f"<table><caption>{html.escape(label)}, {len(rows):,} rows</caption>"
+                      f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}")
+    return "\n".join(tables)
+
+
+# ------------------------------------------------------------------- colour vision
+def _hex_to_rgb(colour: str) -> tuple[float, float, float]:
+    text = str(colour).strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(ch * 2 for ch in text)
+    if len(text) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+        raise InputError(f"colour {colour!r} is not a hex colour like '#0072B2'")
+    return tuple(int(text[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _to_linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _to_gamma(c: float) -> float:
+    c = min(1.0, max(0.0, c))
+    return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+
+
+def _check_vision(vision: str) -> None:
+    if vision != "normal" and vision not in CVD_MATRICES:
+        raise InputError(f"unknown vision {vision!r}; choose one of {', '.join(VISIONS)}")
+
+
+def _simulated_linear(colour: str, vision: str) -> tuple[float, float, float]:
+    _check_vision(vision)
+    linear = [_to_linear(c) for c in _hex_to_rgb(colour)]
+    if vision == "normal":
+        return tuple(linear)
+    matrix = CVD_MATRICES[vision]
+    return tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, linear, strict=True))))
+                 for row in matrix)
+
+
+def simulate_cvd(colour: str, vision: str) -> str:
+    """How ``colour`` looks under a colour-vision deficiency (Machado et al. 2009).
+
+    Parameters
+    ----------
+    colour : str
+        Hex colour such as ``"#D55E00"``.
+    vision : {"normal", "protanopia", "deuteranopia", "tritanopia"}
+
+    Returns
+    -------
+    str
+        The simulated colour as upper-case hex.
+
+    Examples
+    --------
+    >>> simulate_cvd("#D55E00", "normal")
+    '#D55E00'
+    >>> simulate_cvd("#FF0000", "protanopia") != "#FF0000"
+    True
+    """
+    linear = _simulated_linear(colour, vision)
+    return "#" + "".join(f"{round(_to_gamma(c) * 255):02X}" for c in linear)
+
+
+def _lab_from_linear(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
+    r, g, b = rgb
+    x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+    z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+    eps = (6 / 29) ** 3
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > eps else t / (3 * (6 / 29) ** 2) + 4 / 29
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def to_lab(colour: str, vision: str = "normal") -> tuple[float, float, float]:
+    """CIELAB (D65) coordinates of a hex colour, optionally as seen with a CVD.
+
+    Examples
+    --------
+    >>> [round(v, 2) for v in to_lab("#FF0000")]
+    [53.24, 80.09, 67.2]
+    """
+    return _lab_from_linear(_simulated_linear(colour, vision))
+
+
+def delta_e2000(lab1: Iterable[float], lab2: Iterable[float]) -> float:
+    """CIEDE2000 colour difference between two CIELAB colours (kL = kC = kH = 1).
+
+    Implemented from Sharma, Wu & Dalal (2005); their test pairs are in the tests.
+
+    Examples
+    --------
+    >>> round(delta_e2000((50, 2.5, 0), (73, 25, -18)), 4)
+    27.1492
+    """
+    l1, a1, b1 = (float(v) for v in lab1)
+    l2, a2, b2 = (float(v) for v in lab2)
+    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
+    d_l = l2 - l1
+    d_c = c2p - c1p
+    if c1p * c2p == 0:
+        d_h_angle = 0.0
+    else:
+        d_h_angle = h2p - h1p
+        if d_h_angle > 180:
+            d_h_angle -= 360
+        elif d_h_angle < -180:
+            d_h_angle += 360
+    d_h = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(d_h_angle / 2))
+    l_mean = (l1 + l2) / 2
+    cp_mean = (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        h_mean = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        h_mean = (h1p + h2p) / 2
+    elif h1p + h2p < 360:
+        h_mean = (h1p + h2p + 360) / 2
+    else:
+        h_mean = (h1p + h2p - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30))
+         + 0.24 * math.cos(math.radians(2 * h_mean))
+         + 0.32 * math.cos(math.radians(3 * h_mean + 6))
+         - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
+    d_theta = 30 * math.exp(-(((h_mean - 275) / 25) ** 2))
+    r_c = 2 * math.sqrt(cp_mean ** 7 / (cp_mean ** 7 + 25 ** 7))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
+    s_c = 1 + 0.045 * cp_mean
+    s_h = 1 + 0.015 * cp_mean * t
+    r_t = -math.sin(math.radians(2 * d_theta)) * r_c
+    return math.sqrt((d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2
+                     + r_t * (d_c / s_c) * (d_h / s_h))
+
+
+def colour_difference(colour1: str, colour2: str, vision: str = "normal") -> float:
+    """CIEDE2000 difference between two hex colours as seen with ``vision``."""
+    return delta_e2000(to_lab(colour1, vision), to_lab(colour2, vision))
+
+
+def palette_problems(colours: Iterable[str] | Mapping[str, str],
+                     visions: Iterable[str] = VISIONS,
+                     min_delta_e: float = MIN_DELTA_E) -> list[dict]:
+    """Pairs of palette colours closer than ``min_delta_e`` under any simulated vision.
+
+    Parameters
+    ----------
+    colours : list of hex colours, or mapping label -> hex colour
+        A mapping (such as ``POWER_COLOURS``) lets the result name the labels.
+    visions : iterable of str
+        Among ``"normal"``, ``"protanopia"``, ``"deuteranopia"``, ``"tritanopia"``.
+    min_delta_e : float
+        Smallest acceptable CIEDE2000 difference.
+
+    Returns
+    -------
+    list of dict
+        One dict per failing pair and vision: ``vision``, ``first``, ``second`` (labels),
+        ``colours`` and ``delta_e``; empty when the palette passes.
+
+    Examples
+    --------
+    >>> palette_problems(["#000000", "#FFFFFF"])
+    []
+    >>> # matplotlib's default red and green: distinct for most, not for deuteranopes
+    >>> [p["vision"] for p in palette_problems(["#D62728", "#2CA02C"])]
+    ['deuteranopia']
+    """
+    items = list(colours.items()) if isinstance(colours, Mapping) else [
+        (c, c) for c in colours]
+    if len(items) < 2:
+        raise InputError("a palette check needs at least two colours")
+    problems = []
+    for vision in visions:
+        labs = {label: to_lab(colour, vision) for label, colour in items}
+        for (label1, colour1), (label2, colour2) in itertools.combinations(items, 2):
+            distance = delta_e2000(labs[label1], labs[label2])
+            if distance < min_delta_e:
+                problems.append({"vision": vision, "first": label1, "second": label2,
+                                 "colours": (colour1, colour2), "delta_e": round(distance, 1)})
+    return problems

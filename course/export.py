@@ -1,0 +1,616 @@
+"""``course export``: turn a lesson or solution notebook into a self-contained handout.
+
+A handout is one HTML file that opens with no network and no kernel, for students
+who missed a session, for printing, and for readers who use a screen reader:
+
+1. the notebook runs top to bottom in a fresh kernel (nbclient), unless it already
+   has outputs and ``--no-execute`` is given;
+2. every Vega-Lite chart becomes a static image rendered offline by vl-convert, with
+   alt text built from its spec (:func:`course.charts.accessible.alt_text`), its
+   description as caption, and a ``<details>`` "Data table" holding the rows it draws;
+3. every widget (which needs a running kernel) becomes a note giving the settings it
+   had, its text (an explorer's verdict) and a static copy of the chart it showed;
+4. nothing is loaded from elsewhere: no remote scripts, stylesheets, fonts or images
+   (:func:`loaded_urls` finds any, and the exporter removes or inlines them).
+
+With ``--pdf`` each handout is also printed to PDF by a headless Chromium, when one
+is installed; when none is, the command says so and still writes the HTML.
+
+Examples
+--------
+>>> spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.20.1.json",
+...         "title": "Two powers", "description": "Britain leads Germany.",
+...         "mark": "bar", "data": {"values": [{"p": "UKG", "s": 0.3}, {"p": "GMY", "s": 0.2}]},
+...         "encoding": {"x": {"field": "p", "type": "nominal"},
+...                      "y": {"field": "s", "type": "quantitative"}}}
+>>> block = chart_html(spec)
+>>> 'alt="Two powers. Britain leads Germany.' in block and "<summary>Data table</summary>" in block
+True
+>>> loaded_urls(block)
+[]
+>>> loaded_urls('<script src="https://example.org/vega.js"></script><a href="https://x.org">ok</a>')
+['https://example.org/vega.js']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from course.charts.accessible import alt_text, as_spec, data_table_html, title_text
+from course.errors import CourseError, InputError
+
+VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+DEFAULT_VL_VERSION = "5.20"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+_HANDOUT_CSS = """
+.handout-chart { margin: 0.5em 0; }
+.handout-chart img { max-width: 100%; height: auto; }
+.handout-chart figcaption { font-size: 0.95em; color: #333; margin-top: 0.3em; }
+.handout-table { margin: 0.3em 0 1em 0; }
+.handout-table table { border-collapse: collapse; font-size: 0.85em; }
+.handout-table th, .handout-table td { border: 1px solid #bbb; padding: 2px 6px; }
+.handout-table caption { text-align: left; font-weight: bold; }
+.handout-widget { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin: 0.5em 0; }
+.handout-note { background: #eef5fb; padding: 0.4em 0.6em; }
+@media print { details { display: block; } details > summary { list-style: none; } }
+"""
+
+# A template over nbconvert's "lab" template with every block that loads a remote
+# resource (RequireJS, widget manager, MathJax, Mermaid) emptied.
+_TEMPLATE = (
+    "{%- extends 'lab/index.html.j2' -%}\n"
+    "{%- block html_head_js -%}{%- endblock html_head_js -%}\n"
+    "{% block jupyter_widgets %}{% endblock jupyter_widgets %}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    "{% block extra_css %}<style type=\"text/css\">" + _HANDOUT_CSS + "</style>"
+    "{% endblock extra_css %}\n"
+)
+
+
+# ------------------------------------------------------------------ URL guard
+class _URLFinder(HTMLParser):
+    """Collects every URL a browser would fetch to display a page (not links)."""
+
+    _FETCHED = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",),
+                "source": ("src", "srcset"), "audio": ("src",), "video": ("src", "poster"),
+                "embed": ("src",), "object": ("data",), "input": ("src",), "track": ("src",),
+                "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and values.get("href"):
+            self.urls.append(values["href"])
+        for name in self._FETCHED.get(tag, ()):
+            if values.get(name):
+                if name == "srcset":
+                    self.urls.extend(part.strip().split(" ")[0]
+                                     for part in values[name].split(",") if part.strip())
+                else:
+                    self.urls.append(values[name])
+        if values.get("style"):
+            self.urls.extend(_css_urls(values["style"]))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls.extend(_css_urls(data))
+
+
+def _css_urls(css: str) -> list[str]:
+    urls = [m.strip("'\" ") for m in re.findall(r"url\(([^)]*)\)", css)]
+    urls += re.findall(r"@import\s+['\"]([^'\"]+)['\"]", css)
+    return urls
+
+
+def loaded_urls(page: str) -> list[str]:
+    """URLs that displaying ``page`` would fetch (scripts, styles, fonts, images, frames).
+
+    Inline ``data:`` URIs and in-page ``#fragments`` are not fetches and are left out;
+    everything else — remote or relative — is returned, because a handout must open on
+    its own. Hyperlinks (``<a href>``) are not fetched and are not returned.
+    """
+    finder = _URLFinder()
+    finder.feed(page)
+    finder.close()
+    return [u for u in finder.urls
+            if u and not u.startswith("data:") and not u.startswith("#")]
+
+
+_FETCH_TAG = re.compile(r"<(img|script|iframe|source|audio|video|embed|link)\b[^>]*>(?:</script>)?",
+                        re.IGNORECASE)
+
+
+def _strip_remote(page: str) -> str:
+    """Replace remote images by a link with their alt text; drop other remote fetches."""
+
+    def replace(match: re.Match) -> str:
+        tag_text = match.group(0)
+        urls = loaded_urls(tag_text)
+        if not urls:
+            return tag_text
+        if match.group(1).lower() == "img":
+            alt = re.search(r'alt="([^"]*)"', tag_text)
+            label = alt.group(1) if alt and alt.group(1) else "image"
+            return (f'<a href="{html.escape(urls[0], quote=True)}">[{label} — '
+                    f"not included in this offline handout]</a>")
+        return ""
+
+    return _FETCH_TAG.sub(replace, page)
+
+
+# --------------------------------------------------------------- static charts
+def _vl_version(spec: dict) -> str:
+    match = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
+    return f"{match.group(1)}.{match.group(2)}" if match else DEFAULT_VL_VERSION
+
+
+def _render(spec: dict, image: str) -> tuple[str, int | None]:
+    """(data URI, display width in px) of the chart, rendered offline."""
+    import vl_convert as vlc
+
+    versions = [_vl_version(spec), DEFAULT_VL_VERSION]
+    last_error: Exception | None = None
+    for version in dict.fromkeys(versions):
+        try:
+            if image == "svg":
+                svg = vlc.vegalite_to_svg(spec, vl_version=version)
+                width = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+                encoded = base64.b64encode(svg.encode()).decode()
+                return (f"data:image/svg+xml;base64,{encoded}",
+                        round(float(width.group(1))) if width else None)
+            png = vlc.vegalite_to_png(spec, scale=2, vl_version=version)
+            is_png = png[:8] == b"\x89PNG\r\n\x1a\n"
+            width = struct.unpack(">I", png[16:20])[0] // 2 if is_png else None
+            return f"data:image/png;base64,{base64.b64encode(png).decode()}", width
+        except Exception as error:  # vl-convert raises plain ValueError/RuntimeError
+            last_error = error
+    raise InputError(f"could not render the chart offline: {last_error}")
+
+
+def chart_html(chart_or_spec: Any, image: str = "png") -> str:
+    """Static, accessible HTML for one chart: image with alt text, caption, data table.
+
+    Parameters
+    ----------
+    chart_or_spec : altair chart or Vega-Lite dict
+    image : {"png", "svg"}
+        Inline PNG (2× resolution) or inline SVG, both as ``data:`` URIs.
+
+    Returns
+    -------
+    str
+        A ``<figure>`` followed by ``<details><summary>Data table</summary>…``.
+    """
+    if image not in ("png", "svg"):
+        raise InputError(f"image must be 'png' or 'svg', got {image!r}")
+    spec = as_spec(chart_or_spec)
+    alt = alt_text(spec)
+    description = str(spec.get("description") or "").strip()
+    title = title_text(spec.get("title"))
+    caption = " ".join(
+        part for part in [f"<strong>{html.escape(title)}.</strong>" if title else "",
+                          html.escape(description)] if part)
+    if not description:
+        caption += " <em>(This chart has no text description.)</em>"
+    try:
+        uri, width = _render(spec, image)
+        picture = (f'<img src="{uri}" alt="{html.escape(alt, quote=True)}"'
+                   + (f' width="{width}"' if width else "") + ">")
+    except InputError as error:
+        picture = f"<p><em>{html.escape(str(error))}</em> {html.escape(alt)}</p>"
+    return (f'<figure class="handout-chart">{picture}<figcaption>{caption}</figcaption>'
+            f"</figure>\n<details class=\"handout-table\"><summary>Data table</summary>"
+            f"{data_table_html(spec)}</details>")
+
+
+# ---------------------------------------------------------------- widget states
+def _control_value(state: dict) -> str | None:
+    if "_options_labels" in state and "index" in state:
+        labels, index = state["_options_labels"], state["index"]
+        if isinstance(index, list | tuple):
+            return ", ".join(str(labels[i]) for i in index if i is not None)
+        return str(labels[index]) if index is not None and index < len(labels) else "none"
+    if "value" not in state:
+        return None
+    value = state["value"]
+    if isinstance(value, list | tuple):
+        return "–".join(str(v) for v in value) if len(value) == 2 else ", ".join(map(str, value))
+    return str(value)
+
+
+def _outputs_html(outputs: list[dict], image: str, counts: dict) -> list[str]:
+    parts = []
+    for output in outputs:
+        data = output.get("data") or {}
+        vegalite = next((k for k in data if VEGALITE_MIME.match(k)), None)
+        if vegalite:
+            parts.append(chart_html(data[vegalite], image))
+            counts["charts"] += 1
+        elif "text/html" in data:
+            parts.append(_join(data["text/html"]))
+        elif "image/png" in data:
+            alt = html.escape(_join(data.get("text/plain", "image")), quote=True)
+            parts.append(f'<img src="data:image/png;base64,{_join(data["image/png"]).strip()}"'
+                         f' alt="{alt}">')
+        elif "text/plain" in data:
+            parts.append(f"<pre>{html.escape(_join(data['text/plain']))}</pre>")
+        elif output.get("output_type") == "stream":
+            parts.append(f"<pre>{html.escape(_join(output.get('text', '')))}</pre>")
+    return parts
+
+
+def _join(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def widget_html(model_id: str, state: dict, image: str = "png",
+                counts: dict | None = None) -> str:
+    """Static stand-in for a widget: a note with its settings, its text and its charts.
+
+    Parameters
+    ----------
+    model_id : str
+        The id of the displayed (root) widget model.
+    state : dict
+        ``model_id -> {"model_name", "state"}`` as saved in the notebook's metadata.
+    image : {"png", "svg"}
+    counts : dict, optional
+        Running totals (``charts``) updated in place.
+    """
+    counts = counts if counts is not None else {"charts": 0}
+    settings: list[str] = []
+    body: list[str] = []
+    seen: set[str] = set()
+
+    def visit(mid: str) -> None:
+        if mid in seen or mid not in state:
+            return
+        seen.add(mid)
+        model = state[mid]
+        name = model.get("model_name", "")
+        values = model.get("state", {})
+        for child in values.get("children", []) or []:
+            visit(str(child).removeprefix("IPY_MODEL_"))
+        if name == "OutputModel":
+            body.extend(_outputs_html(values.get("outputs") or [], image, counts))
+        elif name in ("HTMLModel", "HTMLMathModel"):
+            if values.get("value"):
+                body.append(f"<div>{values['value']}</div>")
+        elif name == "LabelModel":
+            if values.get("value"):
+                body.append(f"<p>{html.escape(str(values['value']))}</p>")
+        elif not name.endswith(("BoxModel", "LayoutModel", "StyleModel")):
+            shown = _control_value(values)
+            if shown is not None:
+                label = str(values.get("description") or name.removesuffix("Model"))
+                settings.append(f"{html.escape(label)} = {html.escape(shown)}")
+
+    visit(model_id)
+    if not seen:
+        return ('<div class="handout-widget"><p class="handout-note"><strong>Interactive '
+                "widget.</strong> It needs a running notebook: open this lesson in JupyterLab "
+                "to use it.</p></div>")
+    described = ("with the settings " + "; ".join(settings)) if settings else "as it was"
+    note = ('<p class="handout-note"><strong>Interactive explorer (static copy).</strong> '
+            f"This shows the explorer {described} when the notebook ran. Open the notebook "
+            "in JupyterLab to change the settings and watch the chart and verdict change.</p>")
+    return (f'<div class="handout-widget" role="group" aria-label="Explorer, static copy">'
+            f"{note}{''.join(body)}</div>")
+
+
+# ------------------------------------------------------------- notebook passes
+@dataclass
+class Handout:
+    """What :func:`export_notebook` produced for one notebook."""
+
+    source: Path
+    html_path: Path
+    charts: int = 0
+    widgets: int = 0
+    seconds: float = 0.0
+    pdf_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_notebook(path: Path):
+    """Read a notebook, with a clear error for a missing or broken file."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such notebook")
+    if path.suffix != ".ipynb":
+        raise InputError(f"{path}: not a notebook (expected a .ipynb file)")
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:  # nbformat raises JSON and validation errors of many kinds
+        raise InputError(f"{path}: not a readable notebook ({error})") from None
+
+
+def execute_notebook(nb, cwd: Path, timeout: int = 120, allow_errors: bool = False):
+    """Run every cell in a fresh kernel, keeping widget state (nbclient)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, allow_errors=allow_errors,
+                            store_widget_state=True, resources={"metadata": {"path": str(cwd)}})
+    # The kernel's own log (start-up warnings, shutdown noise) goes to a file, shown
+    # only if the kernel dies, so the progress lines stay readable.
+    with tempfile.TemporaryFile(mode="w+", prefix="course-kernel-") as log:
+        try:
+            client.execute(stdout=log, stderr=log)
+        except CellTimeoutError:
+            raise InputError(f"a cell ran longer than {timeout} s; raise --timeout or fix "
+                             "the notebook") from None
+        except DeadKernelError as error:
+            log.seek(0)
+            lines = [line for line in log.read().strip().splitlines()
+                     if "running over TCP without encryption" not in line]  # local, harmless
+            tail = " | ".join(lines[-3:])
+            raise InputError(f"the kernel died while running the notebook ({error}; "
+                             f"kernel log: {tail or 'empty'})") from None
+        except CellExecutionError as error:
+            lines = str(error).strip().splitlines()
+            summary = next((line for line in reversed(lines) if line.strip()), "unknown error")
+            raise InputError(f"a cell raised an error ({summary}); fix the notebook, or pass "
+                             "--allow-errors to export it anyway") from None
+    return nb
+
+
+def make_static(nb, image: str = "png", keep_notes: bool = False) -> dict:
+    """Replace chart and widget outputs of an executed notebook by static HTML, in place.
+
+    Returns counts: ``{"charts": n, "widgets": m}``.
+    """
+    widget_meta = nb.metadata.pop("widgets", {}) or {}
+    state = (widget_meta.get(WIDGET_STATE_MIME) or {}).get("state", {})
+    counts = {"charts": 0, "widgets": 0}
+    kept = []
+    for cell in nb.cells:
+        slide_type = (cell.metadata.get("slideshow") or {}).get("slide_type")
+        if slide_type == "notes" and not keep_notes:
+            continue
+        kept.append(cell)
+        if cell.cell_type == "markdown":
+            # a remote image in markdown would be fetched: keep it as a link instead
+            cell.source = re.sub(r"!\[([^\]]*)\]\(((?:https?:)?//[^)\s]+)[^)]*\)",
+                                 r"[\1 (image not included offline)](\2)", cell.source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            vegalite = next((k for k in data if VEGALITE_MIME.match(k)), None)
+            if vegalite:
+                output["data"] = {"text/html": chart_html(data[vegalite], image)}
+                counts["charts"] += 1
+            elif WIDGET_VIEW_MIME in data:
+                model_id = data[WIDGET_VIEW_MIME].get("model_id", "")
+                output["data"] = {"text/html": widget_html(model_id, state, image, counts)}
+                counts["widgets"] += 1
+    nb.cells = kept
+    return counts
+
+
+def notebook_html(nb, title: str) -> str:
+    """HTML for a notebook whose outputs are already static; no remote resources."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"handout.html.j2": _TEMPLATE})],
+                            template_file="handout.html.j2", embed_images=True)
+    nb.metadata["title"] = title
+    page, _ = exporter.from_notebook_node(nb)
+    page = _strip_remote(page)
+    remaining = loaded_urls(page)
+    if remaining:  # pragma: no cover - a guard: every fetch above is removed or inlined
+        raise CourseError(f"the handout would load {remaining[:3]}; report this as a bug")
+    return page
+
+
+def _title(nb, path: Path) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    return path.stem
+
+
+# ---------------------------------------------------------------------- PDF
+def find_chromium() -> str | None:
+    """A Chromium or Chrome executable on PATH, or None."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: Path, pdf_path: Path, browser: str | None = None,
+              timeout: int = 120) -> Path:
+    """Print a handout to PDF with headless Chromium (no network needed).
+
+    Raises
+    ------
+    InputError
+        If no Chromium is installed or printing fails; the message says what to do.
+    """
+    browser = browser or find_chromium()
+    if not browser:
+        raise InputError("no Chromium or Chrome found on PATH, so no PDF was made; open the "
+                         "HTML handout in a browser and print it to PDF, or install chromium")
+    with tempfile.TemporaryDirectory(prefix="course-pdf-") as profile:
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu",
+                   "--no-first-run", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+                   f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}",
+                   html_path.resolve().as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"Chromium took longer than {timeout} s to print {html_path}") \
+                from None
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise InputError(f"Chromium could not print {html_path} to PDF ({detail[0]})")
+    return pdf_path
+
+
+# ------------------------------------------------------------------ one file
+def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: bool = False,
+                    timeout: int = 120, image: str = "png", allow_errors: bool = False,
+                    keep_notes: bool = False, name: str | None = None) -> Handout:
+    """Export one notebook to ``out_dir/<name>.html`` (and ``.pdf`` with ``pdf=True``).
+
+    Parameters
+    ----------
+    path : Path
+        A lesson or solution notebook.
+    out_dir : Path
+        Created if missing.
+    execute : bool
+        Run the notebook first (default). ``False`` uses the outputs saved in it.
+    pdf : bool
+        Also print a PDF with headless Chromium; if that is impossible the reason is
+        recorded in ``Handout.notes`` and the HTML is still written.
+    timeout : int
+        Seconds allowed per cell.
+    image : {"png", "svg"}
+        Format of the static charts.
+    allow_errors : bool
+        Keep going when a cell raises (its error is shown in the handout).
+    keep_notes : bool
+        Include cells whose slide type is ``notes`` (instructor notes); left out by default.
+    name : str, optional
+        File name stem; defaults to the notebook's.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    nb = read_notebook(path)
+    if execute:
+        try:
+            execute_notebook(nb, path.parent, timeout=timeout, allow_errors=allow_errors)
+        except InputError as error:
+            raise InputError(f"{path}: {error}") from None
+    counts = make_static(nb, image=image, keep_notes=keep_notes)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"{name or path.stem}.html"
+    html_path.write_text(notebook_html(nb, _title(nb, path)), encoding="utf-8")
+    handout = Handout(source=path, html_path=html_path, charts=counts["charts"],
+                      widgets=counts["widgets"])
+    if pdf:
+        try:
+            handout.pdf_path = print_pdf(html_path, html_path.with_suffix(".pdf"))
+        except InputError as error:
+            handout.notes.append(f"PDF not made: {error}")
+    handout.seconds = time.perf_counter() - started
+    return handout
+
+
+# ----------------------------------------------------------------------- CLI
+def _expand(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            notebooks = sorted(path.glob("*.ipynb"))
+            if not notebooks:
+                raise InputError(f"{path}: folder has no .ipynb notebooks")
+            found.extend(notebooks)
+        elif path.is_file():
+            if path.suffix != ".ipynb":
+                raise InputError(f"{path}: not a notebook (expected a .ipynb file or a folder)")
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def _names(paths: list[Path]) -> list[str]:
+    """Output stems, prefixed with the folder name where two notebooks share a stem."""
+    stems = [p.stem for p in paths]
+    return [f"{p.parent.name}-{p.stem}" if stems.count(p.stem) > 1 else p.stem for p in paths]
+
+
+def add_arguments(parser) -> None:
+    """Options of ``course export`` (called by :mod:`course.cli`)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="notebooks (.ipynb) or folders of notebooks to export")
+    parser.add_argument("--out", default="handouts", metavar="DIR",
+                        help="folder for the handouts (default: ./handouts)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print each handout to PDF with headless Chromium")
+    parser.add_argument("--image", choices=("png", "svg"), default="png",
+                        help="format of the static charts (default: png)")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="use the outputs saved in the notebook instead of running it")
+    parser.add_argument("--timeout", type=int, default=120, metavar="SECONDS",
+                        help="longest a single cell may run (default: 120)")
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="export even if a cell raises an error")
+    parser.add_argument("--keep-notes", action="store_true",
+                        help="include cells marked as slide notes (instructor notes)")
+
+
+def run(args) -> int:
+    """Export every notebook named; show progress; return 1 if any failed."""
+    if args.timeout < 1:
+        raise InputError("--timeout must be at least 1 second")
+    paths = _expand(args.paths)
+    out_dir = Path(args.out)
+    if args.pdf and not find_chromium():
+        print("course export: no Chromium or Chrome on PATH: HTML handouts only, no PDF. "
+              "Install chromium, or print the HTML from a browser.", file=sys.stderr)
+    failures = 0
+    for number, (path, name) in enumerate(zip(paths, _names(paths), strict=True), start=1):
+        prefix = f"[{number}/{len(paths)}] {path}"
+        print(f"{prefix}: {'running and ' if not args.no_execute else ''}exporting ...",
+              file=sys.stderr, flush=True)
+        try:
+            handout = export_notebook(
+                path, out_dir, execute=not args.no_execute, pdf=args.pdf and bool(find_chromium()),
+                timeout=args.timeout, image=args.image, allow_errors=args.allow_errors,
+                keep_notes=args.keep_notes, name=name)
+        except CourseError as error:
+            failures += 1
+            print(f"{prefix}: FAILED: {error}", file=sys.stderr, flush=True)
+            continue
+        made = str(handout.html_path) + (f" and {handout.pdf_path}" if handout.pdf_path else "")
+        print(f"{prefix}: {handout.charts} chart(s), {handout.widgets} widget(s) made static "
+              f"in {handout.seconds:.1f} s -> {made}", file=sys.stderr, flush=True)
+        for note in handout.notes:
+            print(f"{prefix}: {note}", file=sys.stderr, flush=True)
+    done = len(paths) - failures
+    print(f"course export: {done} of {len(paths)} handout(s) written to {out_dir}",
+          file=sys.stderr)
+    return 1 if failures else 0
