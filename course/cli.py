@@ -1,8 +1,9 @@
 """The ``course`` command line: a thin dispatcher over the toolkit's functions.
 
 Each command group lives beside the code it drives and registers itself here:
-``course data ...`` (:mod:`course.data.cli`), ``course assign|grade|submit``
-(:mod:`course.grading.cli`), ``course export`` (:mod:`course.export`).
+``course data ...`` (:mod:`course.data.cli`), ``course assign``, ``course grade`` and
+``course submit`` (:mod:`course.grading.cli_assign`, ``cli_grade``, ``cli_submit``),
+``course export`` (:mod:`course.export`).
 Sub-modules are imported only when their command runs, so ``course --help`` is fast.
 """
 
@@ -17,9 +18,12 @@ from course.errors import CourseError
 # command name -> (module providing ``add_arguments(parser)`` and ``run(args)``, help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("course.data.cli", "list, validate, build or fetch the course datasets"),
-    "assign": ("course.grading.cli_assign", "generate exercises/ and the autograder from solutions/"),
-    "grade": ("course.grading.cli_grade", "grade a folder of submitted notebooks into a gradebook"),
-    "submit": ("course.grading.cli_submit", "check a notebook the way the grader will, then package it"),
+    "assign": ("course.grading.cli_assign",
+               "generate exercises/ and the autograder from solutions/"),
+    "grade": ("course.grading.cli_grade",
+              "grade a folder of submitted notebooks into a gradebook"),
+    "submit": ("course.grading.cli_submit",
+               "check a notebook the way the grader will, then package it"),
     "export": ("course.export", "render a lesson or solution to a self-contained HTML handout"),
 }
 

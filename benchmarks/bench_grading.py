@@ -1,0 +1,125 @@
+"""Submissions per second: `course grade` against a fresh Jupyter kernel per submission.
+
+Builds N submissions of a problem set (the solution and plausible wrong answers, from the
+grading corpus builder), then grades them
+
+* with the course's grader (warm fork server, contained children, tests in the grader);
+* with the peers' approach: each notebook executed top to bottom in a fresh kernel by
+  nbclient, answers read out by an extra cell, tests run on them in this process.
+
+Both use the same number of workers. Usage::
+
+    python benchmarks/bench_grading.py [--assignment ps1] [--n 100] [--baseline-n 20]
+                                       [--workers 2]
+
+Prints one line per method and the speed-up. A timing script, never a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from course import paths
+from course.grading import answers as codec
+from course.grading import testing
+from course.grading.runner import grade_paths, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location(
+    "corpus_build", ROOT / "tests" / "grading" / "corpus" / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+MIX = ["correct", "partly_wrong", "all_wrong_scaled", "all_wrong_dropped", "error_in_one"]
+
+
+def make_submissions(name: str, n: int, folder: Path) -> list[Path]:
+    spec = load_spec(name)
+    cases = build.build(paths.SOLUTIONS_DIR / name / f"{name}.ipynb", spec.required(),
+                        folder / "cases")
+    out = []
+    for i in range(n):
+        target = folder / f"student{i:03d}.ipynb"
+        nb = json.loads(cases[MIX[i % len(MIX)]].read_text())
+        nb["metadata"]["course"]["student_id"] = f"student{i:03d}"
+        target.write_text(json.dumps(nb))
+        out.append(target)
+    return out
+
+
+def baseline_one(path: Path, spec) -> float:
+    """Fresh kernel + nbclient, then the same tests on the extracted answers."""
+    nb = nbformat.read(path, as_version=4)
+    names = sorted({v for vs in spec.required().values() for v in vs})
+    extract = ("import json as _j\nfrom course.grading.answers import encode_many as _e\n"
+               f"print('@@' + _j.dumps(_e({names!r}, globals())))")
+    nb.cells.append(nbformat.v4.new_code_cell(extract))
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+    payload = json.loads(text.split("@@", 1)[1]) if "@@" in text else {}
+    total = 0.0
+    for qid, vars_ in spec.required().items():
+        decoded = {}
+        for var in vars_:
+            value = codec.decode(payload.get(var, {"type": "missing"}))
+            if type(value) is not codec.Missing:
+                decoded[var] = value
+        results = testing.run_tests(spec.tests, decoded, questions=[qid], required={qid: vars_})
+        total += testing.score(results, {qid: spec.points()[qid]})[qid]
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="ps1")
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--baseline-n", type=int, default=20,
+                        help="submissions for the (slow) fresh-kernel baseline")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    spec = load_spec(args.assignment)
+    folder = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        files = make_submissions(args.assignment, max(args.n, args.baseline_n), folder)
+        started = time.monotonic()
+        grades = grade_paths(spec, files[: args.n], workers=args.workers)
+        ours = time.monotonic() - started
+        ok = sum(g.status == "ok" for g in grades)
+        rate_ours = args.n / ours
+        print(f"course grade : {args.n} submissions in {ours:6.1f} s = {rate_ours:5.2f}/s "
+              f"(workers={args.workers}, {ok} ok, incl. sandbox start-up)")
+        subset = files[: args.baseline_n]
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.workers) as pool:
+            totals = list(pool.map(lambda p: baseline_one(p, spec), subset))
+        theirs = time.monotonic() - started
+        rate_theirs = len(subset) / theirs
+        print(f"nbclient     : {len(subset)} submissions in {theirs:6.1f} s = "
+              f"{rate_theirs:5.2f}/s (fresh kernel each, workers={args.workers})")
+        ours_totals = [g.total for g in grades[: len(subset)]]
+        same = sum(abs(a - b) < 1e-6 for a, b in zip(ours_totals, totals, strict=False))
+        for g, theirs_total in zip(grades, totals, strict=False):
+            if abs(g.total - theirs_total) > 1e-6:
+                print(f"  differs: {Path(g.path).name}: {g.total} here, {theirs_total} "
+                      f"in a kernel ({g.status}: {g.message})")
+        print(f"speed-up     : {rate_ours / rate_theirs:.1f}x; same total on {same}/"
+              f"{min(len(ours_totals), len(totals))} submissions graded both ways")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""`course grade` end to end on the fixture problem set: gradebook, feedback, re-grading."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+from course.errors import InputError
+from course.grading import gradebook
+from course.grading.runner import grade_paths, load_spec
+from course.grading.sandbox import Sandbox
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "fx"
+_spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    """alice: the solution; bob: q3 wrong; carol: not a notebook; dave: id in metadata."""
+    root = tmp_path_factory.mktemp("subs")
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    cases = build.build(FIXTURE / "fx.ipynb", spec.required(), root / "cases")
+    folder = root / "inbox"
+    folder.mkdir()
+    shutil.copy(cases["correct"], folder / "alice.ipynb")
+    shutil.copy(cases["partly_wrong"], folder / "bob.ipynb")
+    shutil.copy(cases["not_json"], folder / "carol.ipynb")
+    nb = json.loads((FIXTURE / "fx.ipynb").read_text())
+    nb["metadata"]["course"]["student_id"] = "dave42"
+    (root / "dave-upload.ipynb").write_text(json.dumps(nb))
+    (folder / "readme.txt").write_text("not a submission")
+    return root
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_grade_command_writes_gradebook_feedback_and_progress(submissions, tmp_path, capsys):
+    before = {p: digest(p) for p in submissions.rglob("*.ipynb") if p.is_file()}
+    out = tmp_path / "gradebook.csv"
+    feedback = tmp_path / "feedback"
+    code = main(["grade", "--assignment", "fx", "--autograder-dir", str(FIXTURE),
+                 str(submissions / "inbox"), "--out", str(out), "--feedback-dir",
+                 str(feedback), "--workers", "2"])
+    err = capsys.readouterr().err
+    assert code == 3  # carol's file could not be graded
+    assert "[3/3]" in err and "ignored (not a .ipynb file)" in err
+    rows = {r["student_id"]: r for r in read_rows(out)}
+    with out.open() as handle:
+        header = handle.readline().strip().split(",")
+    assert header == ["student_id", "submission_sha256", "assignment", "q1", "q2", "q3", "w1",
+                      "total", "max_total", "status", "message", "graded_at"]
+    assert sorted(rows) == ["alice", "bob", "carol"]
+    alice, bob, carol = rows["alice"], rows["bob"], rows["carol"]
+    assert (alice["q1"], alice["q2"], alice["q3"], alice["w1"]) == ("3", "2", "2", "")
+    assert alice["total"] == "7" and alice["max_total"] == "8" and alice["status"] == "ok"
+    assert alice["submission_sha256"] == digest(submissions / "inbox" / "alice.ipynb")
+    assert bob["q3"] == "1" and bob["total"] == "6"  # public check passes, hidden test fails
+    assert carol["status"] == "invalid_json" and carol["total"] == "0"
+    assert "not valid JSON" in carol["message"]
+    # feedback: one file per row, with the score and each test's outcome
+    files = sorted(p.name for p in feedback.iterdir())
+    assert len(files) == 3 and all(name.endswith(".md") for name in files)
+    text = (feedback / gradebook.feedback_name(_grade_like(bob))).read_text()
+    assert "**Score: 6 / 8**" in text
+    assert "hidden test `chart_draws_the_shares`: failed" in text
+    assert "public check `chart_is_a_titled_bar_chart`: passed" in text
+    # submissions are never modified
+    assert before == {p: digest(p) for p in submissions.rglob("*.ipynb") if p.is_file()}
+
+
+def _grade_like(row: dict):
+    class Row:
+        student_id = row["student_id"]
+        submission_sha256 = row["submission_sha256"]
+
+    return Row
+
+
+def test_regrading_replaces_rows_and_keeps_others(submissions, tmp_path):
+    out = tmp_path / "gradebook.csv"
+    args = ["grade", "-a", "fx", "--autograder-dir", str(FIXTURE), "--out", str(out), "-q"]
+    main([*args, str(submissions / "inbox" / "alice.ipynb")])
+    first = read_rows(out)
+    main([*args, str(submissions / "inbox" / "alice.ipynb"),
+          str(submissions / "dave-upload.ipynb")])
+    second = read_rows(out)
+    assert [r["student_id"] for r in first] == ["alice"]
+    assert [r["student_id"] for r in second] == ["alice", "dave42"]  # id from metadata
+    assert second[0]["submission_sha256"] == first[0]["submission_sha256"]
+    assert second[1]["total"] == "7"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_gradebook_write_is_atomic(submissions, tmp_path, monkeypatch):
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    out = tmp_path / "gradebook.csv"
+    grades = grade_paths(spec, [submissions / "inbox" / "carol.ipynb"])
+    gradebook.write(out, spec, grades)
+    saved = out.read_text()
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        gradebook.write(out, spec, grades)
+    assert out.read_text() == saved
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+def test_gradebook_of_another_assignment_is_refused(tmp_path):
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    out = tmp_path / "gradebook.csv"
+    out.write_text("student_id,q9\nx,1\n")
+    with pytest.raises(InputError, match="other columns"):
+        gradebook.write(out, spec, [])
+
+
+def test_spreadsheet_formulas_in_ids_are_neutralised(tmp_path, submissions):
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    evil = tmp_path / "+SUM(A1).ipynb"
+    shutil.copy(submissions / "inbox" / "carol.ipynb", evil)
+    grades = grade_paths(spec, [evil])
+    gradebook.write(tmp_path / "g.csv", spec, grades)
+    row = read_rows(tmp_path / "g.csv")[0]
+    assert row["student_id"] == "'+SUM_A1_"
+
+
+@pytest.mark.parametrize("mode", ["none", "process"])
+def test_uncontained_grading_is_refused_unless_allowed(submissions, mode):
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    alice = submissions / "inbox" / "alice.ipynb"
+    with Sandbox(containment=mode) as box:
+        with pytest.raises(InputError, match="allow-uncontained"):
+            grade_paths(spec, [alice], sandbox=box)
+        assert box.containment == mode
+        grades = grade_paths(spec, [alice], sandbox=box, require_containment=False)
+    assert grades[0].total == 7 and grades[0].containment == mode
+
+
+def test_no_submissions_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("x")
+    code = main(["grade", "-a", "fx", "--autograder-dir", str(FIXTURE), str(tmp_path)])
+    assert code == 1
+    assert "no .ipynb submissions found" in capsys.readouterr().err
+
+
+def test_unknown_assignment_is_a_clear_error(tmp_path, capsys):
+    code = main(["grade", "-a", "nosuchps", str(tmp_path)])
+    assert code == 1
+    assert "nosuchps" in capsys.readouterr().err

@@ -1,0 +1,100 @@
+"""`course submit`: a fresh contained run with public checks, then a packaged copy."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from course import paths
+from course.cli import main
+from course.errors import InputError
+from course.grading.runner import grade_paths, load_spec
+from course.grading.sandbox import Sandbox
+from course.grading.submit import submit
+
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+@pytest.fixture(scope="module")
+def box():
+    with Sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    spec = load_spec("ps1")
+    return build.build(paths.SOLUTIONS_DIR / "ps1" / "ps1.ipynb", spec.required(),
+                       tmp_path_factory.mktemp("ps1-cases"))
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_submit_then_grade_agree_on_public_checks(cases, box, tmp_path):
+    spec = load_spec("ps1")
+    reports = {}
+    for case in ("correct", "partly_wrong"):
+        before = sha(cases[case])
+        reports[case] = submit(cases[case], f"id-{case}", assignment="ps1", sandbox=box,
+                               out_dir=tmp_path)
+        assert sha(cases[case]) == before  # the working notebook is untouched
+    assert reports["correct"].all_good
+    files = [reports[c].submission for c in ("correct", "partly_wrong")]
+    grades = grade_paths(spec, files, sandbox=box)
+    for case, grade in zip(("correct", "partly_wrong"), grades, strict=True):
+        report = reports[case]
+        assert grade.student_id == f"id-{case}"  # read from the submission's metadata
+        assert grade.submission_sha256 == report.sha256 == sha(report.submission)
+        manifest = json.loads(report.manifest.read_text())
+        assert manifest["sha256"] == report.sha256 and manifest["assignment"] == "ps1"
+        for question in report.questions:
+            if question.kind != "auto":
+                continue
+            mine = sorted((c.name, c.passed) for c in question.checks)
+            graded = sorted((r.name, r.passed) for r in grade.results
+                            if r.question == question.id and not r.hidden)
+            assert mine == graded, question.id
+    assert grades[0].total > grades[1].total
+
+
+def test_report_names_unanswered_questions_and_failing_cells(box, tmp_path):
+    work = json.loads((paths.EXERCISES_DIR / "ps1" / "ps1.ipynb").read_text())
+    work["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                          "outputs": [], "source": "undefined_name + 1"})
+    path = tmp_path / "ps1.ipynb"
+    path.write_text(json.dumps(work))
+    report = submit(path, "s1", sandbox=box)
+    text = report.text()
+    assert "q1: NOT ANSWERED" in text and "still `...`" in text
+    assert "NameError" in text and f"cell {len(work['cells'])}" in text
+    assert (tmp_path / "ps1.submission.ipynb").is_file()
+    meta = json.loads((tmp_path / "ps1.submission.ipynb").read_text())["metadata"]["course"]
+    assert meta["student_id"] == "s1" and meta["assignment"] == "ps1"
+
+
+def test_refusals_are_clear(cases, tmp_path, capsys):
+    with pytest.raises(InputError, match="--student-id"):
+        submit(cases["correct"], None)
+    with pytest.raises(InputError, match="not 'ps2'"):
+        submit(cases["correct"], "s1", assignment="ps2")
+    with pytest.raises(InputError, match="not valid JSON"):
+        submit(cases["not_json"], "s1")
+    with pytest.raises(InputError, match="does not have"):
+        submit(cases["other_assignment"], "s1")
+    foreign = tmp_path / "other.ipynb"
+    foreign.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                   "cells": []}))
+    with pytest.raises(InputError, match="not a problem set of this course"):
+        submit(foreign, "s1")
+    assert main(["submit", str(foreign), "--student-id", "s1"]) == 1
+    assert "not a problem set of this course" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.submission.*"))
