@@ -1,0 +1,298 @@
+"""Real-browser fixtures: a private JupyterLab server and Debian's Chromium, offline.
+
+* ``jupyterlab`` starts ``jupyter lab`` on 127.0.0.1 with a random free port, a random
+  token, and its own config / runtime / data / settings / workspace folders under
+  ``tmp_path``, serving the project root. It is stopped with SIGTERM afterwards, and the
+  test fails if any process started for it (kernels run in their own process group)
+  is still alive.
+* ``lab_page`` is a Chromium page (Playwright, sync API) in which every request to a
+  host other than 127.0.0.1 / localhost is aborted and counted: the course must work
+  in a classroom with no network. After each test (pass or fail) a full-page
+  screenshot (``final.png`` or ``failure.png``), the browser console log, the blocked
+  requests and the server log are saved under ``test-artifacts/<test name>/``.
+
+The server never writes into the project: autosave is off in its private settings,
+checkpoints go to ``tmp_path``, and news/update checks are off; its HTTP(S) proxy is a
+closed local port, so server and kernels cannot reach the network either.
+
+Chromium comes from Debian (``/usr/bin/chromium``); Playwright never downloads a
+browser. Without it the tests fail when ``CI`` is set and are skipped, with the reason,
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+SERVER_START_TIMEOUT = 90  # seconds
+LESSON_NAME = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
+
+
+def lessons() -> list[Path]:
+    """``notebooks/NN-*.ipynb``, in course order (found when tests are collected)."""
+    return sorted(p for p in NOTEBOOKS_DIR.glob("*.ipynb") if LESSON_NAME.match(p.name))
+
+
+def pytest_generate_tests(metafunc):
+    if "lesson" in metafunc.fixturenames:
+        paths = lessons()
+        metafunc.parametrize("lesson", paths or [None],
+                             ids=[p.stem for p in paths] or ["no-lessons-found"])
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = (f"Debian's Chromium is not installed at {CHROMIUM}: install the 'chromium' "
+              "package (apt-get install chromium) to run the browser tests")
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    """PIDs of live processes whose command line contains ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="ignore")
+            state = next((line for line in (entry / "status").read_text().splitlines()
+                          if line.startswith("State:")), "")
+        except OSError:
+            continue
+        if marker in cmdline and "zombie" not in state:
+            found.append(int(entry.name))
+    return found
+
+
+@dataclass
+class JupyterLab:
+    """A running JupyterLab server started for one test."""
+
+    url: str
+    token: str
+    process: subprocess.Popen
+    home: Path
+    log_path: Path
+    started_at: float  # time.perf_counter() just before the server process was launched
+    ready_after: float = 0.0  # seconds until /api/status answered
+
+    def lab_url(self, notebook: Path) -> str:
+        relative = notebook.resolve().relative_to(PROJECT_ROOT).as_posix()
+        return f"{self.url}/lab/tree/{relative}?token={self.token}"
+
+    def api(self, path: str):
+        request = urllib.request.Request(f"{self.url}{path}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+            return json.loads(response.read() or b"null")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+#: User settings for the test's private JupyterLab: never write to the lessons on disk
+#: (autosave off: the test runs them, and committed notebooks must stay output-free),
+#: and never ask to fetch news from the web.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def _write_lab_settings(settings_dir: Path) -> None:
+    for name, values in LAB_SETTINGS.items():
+        path = settings_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def _start_server(home: Path) -> JupyterLab:
+    dirs = {name: home / name for name in
+            ("config", "runtime", "data", "settings", "workspaces", "ipython")}
+    for folder in dirs.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ,
+               JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+               JUPYTER_DATA_DIR=str(dirs["data"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+               JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
+               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+    # Server and kernels: HTTP(S) beyond loopback goes to a closed local port.
+    env.update({name: "http://127.0.0.1:9" for name in
+                ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
+    env.update(no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")
+    _write_lab_settings(dirs["settings"])
+    port, token = _free_port(), secrets.token_hex(24)
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={PROJECT_ROOT}",
+               # JupyterLab makes a checkpoint copy of each notebook it opens: keep those
+               # out of the project (they would land in notebooks/.ipynb_checkpoints).
+               f"--FileCheckpoints.root_dir={home / 'checkpoints'}",
+               # No calls home from the server either: no news feed, no update check.
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+               "jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log_path = home / "server.log"
+    started_at = time.perf_counter()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    lab = JupyterLab(url=f"http://127.0.0.1:{port}", token=token, process=process, home=home,
+                     log_path=log_path, started_at=started_at)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {process.returncode}:\n{lab.log()}")
+        try:
+            lab.api("/api/status")
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if time.monotonic() > deadline:
+                _stop_server(lab)
+                raise RuntimeError(f"jupyter lab did not answer in {SERVER_START_TIMEOUT} s:"
+                                   f"\n{lab.log()}") from None
+            time.sleep(0.2)
+    lab.ready_after = time.perf_counter() - started_at
+    return lab
+
+
+def _stop_server(lab: JupyterLab) -> list[int]:
+    """SIGTERM the server, wait, and return PIDs of its processes that are still alive."""
+    if lab.process.poll() is None:
+        lab.process.send_signal(signal.SIGTERM)
+        try:
+            lab.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(lab.process.pid, signal.SIGKILL)
+            lab.process.wait(timeout=10)
+    # Kernels are started in their own process groups with a connection file in our
+    # private runtime folder, so that folder's path identifies every process we caused.
+    marker = str(lab.home)
+    deadline = time.monotonic() + 15
+    left = _processes_mentioning(marker)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.3)
+        left = _processes_mentioning(marker)
+    return left
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A fresh JupyterLab server for one test; fails the test if anything outlives it."""
+    _require_chromium()
+    lab = _start_server(tmp_path / "jupyter")
+    yield lab
+    left = _stop_server(lab)
+    for pid in left:  # processes this test started: clean up, then report
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes still running after the server stopped: {left}"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, shared by the session's tests."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageRecord:
+    """What a page did: blocked off-machine requests and console messages."""
+
+    blocked: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def lab_page(request, chromium, jupyterlab):
+    """A Chromium page with every request beyond loopback aborted.
+
+    The page carries ``page.record`` (blocked requests, console messages) and
+    ``page.artifacts`` (this test's folder under ``test-artifacts/``). A full-page
+    screenshot, the console log, the blocked requests and the server log are written
+    there after every test, so a failure can be diagnosed and a pass can be looked at.
+    """
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    record = PageRecord()
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in LOOPBACK:
+            route.continue_()
+        else:
+            record.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    page.route("**/*", guard)
+    page.on("console", lambda msg: record.console.append(f"[{msg.type}] {msg.text}"))
+    page.on("pageerror", lambda error: record.console.append(f"[pageerror] {error}"))
+    page.record, page.artifacts = record, folder
+    yield page
+    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+                 for when in ("setup", "call"))
+    try:
+        page.screenshot(path=str(folder / ("failure.png" if failed else "final.png")),
+                        full_page=True)
+    except Exception as error:  # noqa: BLE001 - keep the logs even if this fails
+        record.console.append(f"[test] screenshot failed: {error}")
+    (folder / "console.log").write_text("\n".join(record.console))
+    (folder / "blocked-requests.txt").write_text("\n".join(record.blocked))
+    (folder / "server.log").write_text(jupyterlab.log())
+    context.close()

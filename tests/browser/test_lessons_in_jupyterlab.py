@@ -1,0 +1,292 @@
+"""Each lesson, opened in real JupyterLab in Chromium with no network beyond loopback.
+
+For every ``notebooks/NN-*.ipynb``: open it, wait for the kernel to be idle, Run All
+Cells, wait for every cell to finish, then check that
+
+* no cell shows a traceback and no "Error loading script" text appears;
+* JupyterLab's own Vega renderer drew at least one chart (a canvas or svg inside
+  ``.vega-embed``), with the offline mimetype renderer;
+* the explorer (the cell tagged ``explorer``) redraws its chart when one of its controls
+  is moved through the DOM, as a student would move it;
+* nothing was fetched from beyond 127.0.0.1 (requests are aborted and listed).
+
+The time from launching JupyterLab to the first rendered chart of the lesson is printed
+and recorded as the test property ``start_to_rendered_s`` (see benchmarks/bench_browser.py).
+Two more tests keep the checks honest: a deliberately broken notebook (a traceback and
+a chart that fetches Vega from a CDN) must be caught, and an explorer with only a slider
+must be moved and redrawn as well as one with a dropdown.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = [pytest.mark.browser]
+
+KERNEL_IDLE_TIMEOUT_MS = 90_000
+RUN_ALL_TIMEOUT_S = 120
+CHART_CHANGE_TIMEOUT_S = 20
+
+# One string per rendered chart inside an element: the SVG markup or the canvas pixels,
+# plus the chart's ARIA label (Vega-Lite's description).
+CHART_SIGNATURE_JS = """
+(root) => Array.from(root.querySelectorAll('.vega-embed')).map((embed) => {
+  const svg = embed.querySelector('svg.marks');
+  const canvas = embed.querySelector('canvas');
+  const label = (embed.querySelector('[aria-label]') || embed).getAttribute('aria-label') || '';
+  let drawing = '';
+  if (svg) { drawing = svg.outerHTML; }
+  else if (canvas) { try { drawing = canvas.toDataURL(); } catch (e) { drawing = 'canvas:' + e; } }
+  return [label, drawing];
+})
+"""
+
+
+def _drawn(signature) -> bool:
+    """True when there is at least one chart and every chart has been drawn."""
+    return bool(signature) and all(drawing for _label, drawing in signature)
+
+
+def _explorer_index(lesson) -> int:
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    tagged = [i for i, c in enumerate(cells) if "explorer" in c.get("metadata", {}).get("tags", [])]
+    assert tagged, f"{lesson.name} has no cell tagged 'explorer'"
+    return tagged[0]
+
+
+KERNEL_READY_JS = r"""
+() => {
+  // Before the kernel exists the indicator already says 'idle' next to "No Kernel":
+  // require a named kernel, the indicator idle and the status bar's "| Idle".
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  const name = panel.querySelector('.jp-Toolbar-kernelName, .jp-KernelName');
+  const bar = document.querySelector('#jp-main-statusbar');
+  return !!indicator && indicator.getAttribute('data-status') === 'idle'
+    && !!name && name.textContent.trim() !== '' && !/No Kernel/.test(name.textContent)
+    && !!bar && /\|\s*Idle/.test(bar.innerText);
+}
+"""
+
+
+def _wait_kernel_idle(page, timeout_ms=KERNEL_IDLE_TIMEOUT_MS) -> None:
+    """Wait until the notebook's kernel is connected and idle (the UI's own indicators)."""
+    try:
+        page.wait_for_function(KERNEL_READY_JS, timeout=timeout_ms, polling=200)
+    except PlaywrightTimeout:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            pytest.fail("JupyterLab is asking which kernel to use: give the notebook "
+                        "kernelspec metadata (name 'python3'). Dialog: "
+                        f"{dialog.first.inner_text()[:200]}")
+        status = page.locator("#jp-main-statusbar").inner_text()
+        pytest.fail(f"the kernel was not connected and idle after {timeout_ms / 1000:.0f} s "
+                    f"(status bar: {status!r})")
+
+
+def _run_all(page) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _wait_all_cells_ran(page, n_code_cells: int) -> None:
+    """Wait until every code cell shows an execution count and the kernel is idle."""
+    deadline = time.monotonic() + RUN_ALL_TIMEOUT_S
+    while time.monotonic() < deadline:
+        prompts = page.eval_on_selector_all(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt",
+            "els => els.map(e => e.textContent.trim())")
+        done = [p for p in prompts if p.startswith("[") and p[1:2].isdigit()]
+        if len(done) == n_code_cells and len(prompts) == n_code_cells:
+            _wait_kernel_idle(page, timeout_ms=30_000)
+            return
+        time.sleep(0.25)
+    pytest.fail(f"cells still running after {RUN_ALL_TIMEOUT_S} s: prompts {prompts}")
+
+
+def _move_a_control(cell) -> str:
+    """Change one ipywidgets control inside ``cell`` the way a user would; say which."""
+    select = cell.locator(".widget-dropdown select").first
+    if select.count():
+        values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+        current = select.input_value()
+        other = next(v for v in values if v != current)
+        select.select_option(other)
+        return f"dropdown -> {other}"
+    toggle = cell.locator(".widget-toggle-buttons button:not(.mod-active)").first
+    if toggle.count():
+        toggle.click()
+        return "toggle button"
+    radio = cell.locator(".widget-radio-box input[type=radio]:not(:checked)").first
+    if radio.count():
+        radio.check()
+        return "radio button"
+    handle = cell.locator(".widget-slider .noUi-handle").first
+    if handle.count():
+        handle.focus()
+        for _ in range(5):
+            handle.press("PageUp")
+        return "slider (keyboard)"
+    checkbox = cell.locator(".widget-checkbox input[type=checkbox]").first
+    if checkbox.count():
+        checkbox.click()
+        return "checkbox"
+    pytest.fail("the explorer cell has no dropdown, toggle, radio, slider or checkbox to move")
+
+
+def _open_and_run_all(page, jupyterlab, path, n_code, wait_for_chart) -> dict[str, float]:
+    """Open a notebook, wait for an idle kernel, Run All Cells, wait for every cell.
+
+    Returns seconds since the server was launched at each stage (for the benchmark).
+    """
+    times = {"server_ready_s": jupyterlab.ready_after}
+    page.goto(jupyterlab.lab_url(path))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=KERNEL_IDLE_TIMEOUT_MS)
+    times["start_to_notebook_shown_s"] = time.perf_counter() - jupyterlab.started_at
+    _wait_kernel_idle(page)
+    times["start_to_kernel_idle_s"] = time.perf_counter() - jupyterlab.started_at
+    _run_all(page)
+    if wait_for_chart:
+        page.wait_for_selector(
+            ".jp-OutputArea .vega-embed canvas, .jp-OutputArea .vega-embed svg.marks",
+            state="attached", timeout=RUN_ALL_TIMEOUT_S * 1000)
+        times["start_to_rendered_s"] = time.perf_counter() - jupyterlab.started_at
+    _wait_all_cells_ran(page, n_code)
+    times["start_to_all_cells_done_s"] = time.perf_counter() - jupyterlab.started_at
+    return times
+
+
+def test_lesson_runs_renders_and_explorer_redraws(lesson, jupyterlab, lab_page, record_property):
+    assert lesson is not None, "no notebooks/NN-*.ipynb lessons found"
+    check_notebook(lesson, jupyterlab, lab_page, record_property)
+
+
+def check_notebook(lesson, jupyterlab, page, record_property) -> None:
+    """Open, run, and check one notebook with an explorer (the lesson test's body)."""
+    saved = lesson.read_bytes()
+    cells = json.loads(saved.decode("utf-8"))["cells"]
+    n_code = sum(c["cell_type"] == "code" for c in cells)
+    explorer_at = _explorer_index(lesson)
+
+    times = _open_and_run_all(page, jupyterlab, lesson, n_code, wait_for_chart=True)
+    for name, seconds in times.items():
+        record_property(name, round(seconds, 2))
+    print(f"\n{lesson.name}: " + ", ".join(f"{name} {seconds:.1f} s"
+                                           for name, seconds in times.items()))
+
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    dom_cells = notebook.locator(".jp-Cell")
+    assert dom_cells.count() == len(cells), "JupyterLab shows a different number of cells"
+
+    tracebacks = notebook.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        has_text="Traceback")
+    assert tracebacks.count() == 0, f"a cell raised an error:\n{tracebacks.first.inner_text()}"
+    assert page.get_by_text("Error loading script").count() == 0, "a chart tried to load Vega"
+    charts = notebook.locator(".vega-embed").filter(
+        has=page.locator("canvas, svg.marks"))
+    assert charts.count() >= 1, "no chart rendered by JupyterLab's Vega renderer"
+
+    explorer = notebook.locator(f".jp-Cell[data-windowed-list-index='{explorer_at}']")
+    explorer.scroll_into_view_if_needed()
+    try:
+        explorer.locator(".jupyter-widgets").first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"the cell tagged 'explorer' (cell {explorer_at}) shows no ipywidget")
+    try:
+        explorer.locator(".vega-embed canvas, .vega-embed svg.marks").first.wait_for(
+            timeout=30_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"the cell tagged 'explorer' (cell {explorer_at}) shows no chart: tag "
+                    "the cell that displays the lesson's main Explorer (controls -> chart "
+                    "+ verdict)")
+    before = explorer.evaluate(CHART_SIGNATURE_JS)
+    explorer.screenshot(path=str(page.artifacts / "explorer-before.png"))
+    assert _drawn(before), "the explorer shows no rendered chart"
+    moved = _move_a_control(explorer)
+    # Wait for a *complete* new drawing: while the Output widget swaps charts there can
+    # be a moment with an empty .vega-embed, which is neither the old nor the new chart.
+    deadline = time.monotonic() + CHART_CHANGE_TIMEOUT_S
+    after = before
+    while time.monotonic() < deadline and (after == before or not _drawn(after)):
+        time.sleep(0.2)
+        after = explorer.evaluate(CHART_SIGNATURE_JS)
+    explorer.screenshot(path=str(page.artifacts / "explorer-after.png"))
+    assert after != before, f"moving the explorer ({moved}) did not change its chart"
+    assert _drawn(after), f"after moving the explorer ({moved}) no chart is drawn"
+    warning = explorer.locator(".widget-html", has_text="\u26a0")
+    assert warning.count() == 0, f"the explorer shows an error: {warning.first.inner_text()}"
+
+    blocked = page.record.blocked
+    print(f"{lesson.name}: {len(blocked)} request(s) beyond loopback blocked: {blocked}")
+    record_property("blocked_requests", len(blocked))
+    assert not blocked, f"the lesson tried to reach the network: {blocked}"
+    assert lesson.read_bytes() == saved, "the browser session wrote to the lesson file"
+
+
+BROKEN_CELLS = [
+    # Altair's default "html" renderer fetches Vega from a CDN: blocked, so it must fail.
+    "import altair as alt\nimport pandas as pd\nalt.renderers.enable('html')\n"
+    "alt.Chart(pd.DataFrame({'x': [1, 2]})).mark_point().encode(x='x:Q')",
+    "1 / 0",  # last: Run All stops at the first error
+]
+
+
+def test_the_checks_catch_a_broken_notebook(jupyterlab, lab_page):
+    """The detectors used above must be able to fail: a traceback, a CDN chart."""
+    import nbformat
+
+    page = lab_page
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in BROKEN_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    path = page.artifacts / "broken.ipynb"  # inside the served project root, git-ignored
+    nbformat.write(nb, path)
+    _open_and_run_all(page, jupyterlab, path, len(BROKEN_CELLS), wait_for_chart=False)
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    page.get_by_text("Error loading script").first.wait_for(timeout=30_000)
+    tracebacks = notebook.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        has_text="ZeroDivisionError")
+    assert tracebacks.count() == 1
+    assert any("cdn.jsdelivr.net" in url for url in page.record.blocked), page.record.blocked
+    assert notebook.locator(".vega-embed canvas, .vega-embed svg.marks").count() == 0
+
+
+SLIDER_EXPLORER = """\
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from course.charts.base import finish
+from course.widgets.base import Explorer, View
+
+
+def squares(n):
+    data = pd.DataFrame({"x": list(range(n)), "y": [i * i for i in range(n)]})
+    chart = finish(alt.Chart(data).mark_line().encode(x="x:Q", y="y:Q"),
+                   title="Squares", description=f"Squares of 0 to {n - 1}.")
+    return View(chart=chart, verdict=f"The largest square is {(n - 1) ** 2}.")
+
+
+Explorer(squares, {"n": widgets.IntSlider(value=3, min=2, max=10)})
+"""
+
+
+def test_an_explorer_with_only_a_slider_is_moved_too(jupyterlab, lab_page, record_property):
+    """Lessons to come may use sliders only: the same checks move one from the keyboard."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell("import course\ncourse.setup()"),
+             nbformat.v4.new_code_cell(SLIDER_EXPLORER, metadata={"tags": ["explorer"]})]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    path = lab_page.artifacts / "slider.ipynb"  # inside the served project root, git-ignored
+    nbformat.write(nb, path)
+    check_notebook(path, jupyterlab, lab_page, record_property)

@@ -1,0 +1,178 @@
+"""Notebooks as committed: no outputs, small files, and the lesson conventions.
+
+The lesson conventions (docs/ARCHITECTURE.md and the course brief): a first markdown
+cell with title, learning objectives, a timings table and the claims covered; a second
+code cell ``import course`` / ``course.setup()``; slide types the slideshow understands,
+with section headings as slides; a cell tagged ``explorer``; a "Your verdict" cell; a
+closing "Key points" section; data read only through ``course.data.load``.
+
+Slide types. jupyterlab-slideshow 0.3.4 (the deck the course presents with) knows
+``slide``, ``subslide``, ``fragment``, ``notes``, ``skip`` and *no* slide type for a cell
+that continues the current slide; it never shows a cell whose slide type is ``"-"``
+(RISE's and nbconvert's spelling of "continue"), so an explorer marked ``"-"`` vanishes
+from the slides (tests/browser/test_slides.py shows it in Chromium). A continuing cell
+therefore carries no ``slideshow`` metadata; every other cell is a slide, subslide or
+fragment (``skip`` would not run while presenting; ``notes`` would hide content).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+
+SLIDE_TYPES = {"slide", "subslide", "fragment", None}  # None: continues the slide
+MAX_LESSON_BYTES = 100_000
+#: Ways of reading data that bypass course.data.load (and so its checksums and dtypes).
+DIRECT_READS = re.compile(
+    r"\b(pd|pandas)\.read_(csv|excel|json|parquet|table|stata|html)\b|\bopen\(|urlopen|requests\.")
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def output_problems(path) -> list[str]:
+    """Cells of a notebook that carry outputs or execution counts."""
+    problems = []
+    for number, cell in enumerate(_cells(path), start=1):
+        if cell["cell_type"] != "code":
+            continue
+        if cell.get("outputs"):
+            problems.append(f"cell {number} has outputs")
+        if cell.get("execution_count") is not None:
+            problems.append(f"cell {number} has execution_count {cell['execution_count']}")
+    return problems
+
+
+def structure_problems(path) -> list[str]:
+    """Every way a lesson notebook departs from the lesson conventions."""
+    cells = _cells(path)
+    problems = []
+    if len(cells) < 3:
+        return ["a lesson needs at least a header cell, the set-up cell and content"]
+    head = _source(cells[0])
+    if cells[0]["cell_type"] != "markdown" or not re.match(r"\s*# \S", head):
+        problems.append("cell 1 must be markdown starting with a '# ' title")
+    if not re.search(r"learning objectives", head, re.I):
+        problems.append("cell 1 must state the learning objectives")
+    table_rows = [line for line in head.splitlines() if line.strip().startswith("|")]
+    if not (re.search(r"teaching", head, re.I) and re.search(r"exercis", head, re.I)
+            and any(re.search(r"\|\s*\**\d+\**\s*\|", row) for row in table_rows)):
+        problems.append("cell 1 must have a timings table (minutes of teaching and exercises)")
+    if not re.search(r"claims? covered", head, re.I):
+        problems.append("cell 1 must list the claims covered")
+    setup = [line.strip() for line in _source(cells[1]).splitlines() if line.strip()]
+    if cells[1]["cell_type"] != "code" or setup != ["import course", "course.setup()"]:
+        problems.append("cell 2 must be the code cell 'import course' / 'course.setup()'")
+    for number, cell in enumerate(cells, start=1):
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if kind == "-":
+            problems.append(f"cell {number}: slide_type '-' hides the cell in the deck; "
+                            "remove its 'slideshow' metadata to continue the slide")
+        elif kind not in SLIDE_TYPES:
+            problems.append(f"cell {number}: slideshow.slide_type is {kind!r}, expected "
+                            "'slide', 'subslide', 'fragment' or none (continues the slide)")
+        elif (cell["cell_type"] == "markdown" and re.match(r"\s*## ", _source(cell))
+              and kind != "slide"):
+            problems.append(f"cell {number}: a '## ' section heading must be a 'slide'")
+        if cell["cell_type"] == "code" and DIRECT_READS.search(_source(cell)):
+            problems.append(f"cell {number}: read data with course.data.load(...), "
+                            "not directly from files or the network")
+    explorer = [c for c in cells if "explorer" in c.get("metadata", {}).get("tags", [])]
+    if not any(c["cell_type"] == "code" for c in explorer):
+        problems.append("no code cell carries the tag 'explorer'")
+    if not any(c["cell_type"] == "markdown" and "Your verdict" in _source(c) for c in cells):
+        problems.append("no 'Your verdict: …' cell for students to edit")
+    if not any(c["cell_type"] == "markdown" and re.search(r"^#+ .*key points", _source(c),
+                                                          re.I | re.M) for c in cells[-3:]):
+        problems.append("the lesson must close with a 'Key points' section")
+    return problems
+
+
+def _hygiene_targets():
+    found = sorted(NOTEBOOKS_DIR.glob("**/*.ipynb")) + sorted(EXERCISES_DIR.glob("**/*.ipynb"))
+    return [p for p in found if ".ipynb_checkpoints" not in p.parts]  # JupyterLab's copies
+
+
+def test_there_is_a_first_lesson():
+    assert (NOTEBOOKS_DIR / "00-how-this-course-works.ipynb").is_file()
+
+
+@pytest.mark.parametrize("path", _hygiene_targets(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_saved_without_outputs(path):
+    problems = output_problems(path)
+    assert not problems, f"{path.name}: clear outputs before committing: {problems}"
+
+
+def test_lesson_is_small(lesson):
+    assert lesson is not None, "no lessons found"
+    size = lesson.stat().st_size
+    assert size <= MAX_LESSON_BYTES, f"{lesson.name} is {size:,} bytes (limit 100 KB)"
+
+
+def test_lesson_follows_the_conventions(lesson):
+    assert lesson is not None, "no lessons found"
+    problems = structure_problems(lesson)
+    assert not problems, f"{lesson.name}:\n  " + "\n  ".join(problems)
+
+
+# The checkers above must be able to fail: run them on deliberately broken notebooks.
+
+def _write(tmp_path, cells):
+    path = tmp_path / "99-broken.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    return path
+
+
+def _meta(slide, tags):
+    meta = {"tags": list(tags)}
+    if slide is not None:
+        meta["slideshow"] = {"slide_type": slide}
+    return meta
+
+
+def _md(text, slide=None, tags=()):
+    return {"cell_type": "markdown", "metadata": _meta(slide, tags), "source": text}
+
+
+def _code(text, slide=None, tags=(), outputs=(), count=None):
+    return {"cell_type": "code", "metadata": _meta(slide, tags), "source": text,
+            "outputs": list(outputs), "execution_count": count}
+
+
+GOOD_HEAD = ("# 99 · Test\n\n**Learning objectives.** one\n\n| section | teaching (min) | "
+             "exercises (min) |\n|---|---|---|\n| 1 | 5 | 5 |\n\n**Claims covered.** C1\n")
+
+
+def test_checkers_accept_a_conforming_lesson(tmp_path):
+    path = _write(tmp_path, [
+        _md(GOOD_HEAD, "slide"), _code("import course\ncourse.setup()"),
+        _md("## 1. Section", "slide"), _code("x = course.data.load('states')"),
+        _code("explorer()", tags=["explorer"]), _md("Your verdict: …", "fragment"),
+        _md("## Key points\n- one", "slide")])
+    assert structure_problems(path) == []
+    assert output_problems(path) == []
+
+
+def test_checkers_reject_a_broken_lesson(tmp_path):
+    path = _write(tmp_path, [
+        _md("Intro without title", "slide"), _code("import course"),
+        _md("## 1. Section", "subslide"), _code("pd.read_csv('x.csv')", slide="skip"),
+        _code("1 + 1", slide="-", outputs=[{"output_type": "execute_result"}], count=3)])
+    problems = " | ".join(structure_problems(path))
+    for expected in ("'# ' title", "learning objectives", "timings table", "claims covered",
+                     "cell 2 must be", "must be a 'slide'", "slide_type is 'skip'",
+                     "course.data.load", "tag 'explorer'", "Your verdict", "Key points",
+                     "cell 5: slide_type '-' hides the cell"):
+        assert expected in problems, expected
+    assert output_problems(path) == ["cell 5 has outputs", "cell 5 has execution_count 3"]
