@@ -18,8 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. $(FIRST_LESSON)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(FIRST_LESSON)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

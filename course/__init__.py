@@ -9,9 +9,23 @@ Examples
 >>> import course
 >>> course.__version__
 '0.1.0'
+>>> course.data.load("major_powers").shape[1] > 0   # sub-modules load on first use
+True
 """
 
 __version__ = "0.1.0"
+
+#: Sub-modules reachable as attributes (``course.data.load(...)``) without importing them
+#: up front: ``import course`` stays cheap, and charts/widgets pull in Altair only when used.
+_LAZY_SUBMODULES = {"data", "measures", "claims", "models", "charts", "widgets", "grading"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"course.{name}")
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
 
 
 def setup() -> None:
