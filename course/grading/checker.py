@@ -28,6 +28,8 @@ Public checks only: passing them does not guarantee the hidden tests, which deci
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -178,6 +180,56 @@ class Checker:
                 lines.append(f"  ✗ {result.name}: {result.message}")
         lines.append(REMINDER)
         print("\n".join(lines))
+
+    def submit(self, student_id: str, notebook: str | os.PathLike | None = None, *,
+               time_limit: float = 60.0) -> None:
+        """Run the saved notebook the way the grader will, then write the file to hand in.
+
+        The same as ``course submit NOTEBOOK --student-id ID``: a fresh, contained run of
+        the *saved* notebook (save it first), a report per question with the public
+        checks and any cell that fails in a fresh run, and ``<name>.submission.ipynb`` plus
+        its manifest beside the notebook. The working notebook is not changed. Inside the
+        grader's own run this call does nothing.
+        """
+        if os.environ.get("COURSE_SANDBOX") == "1":
+            return
+        from course.grading.submit import submit
+
+        path = _this_notebook(self.assignment, notebook)
+        report = submit(path, student_id, assignment=self.assignment, time_limit=time_limit)
+        print(report.text())
+
+
+def _this_notebook(assignment: str, notebook: str | os.PathLike | None) -> Path:
+    """The saved notebook file a ``check.submit(...)`` call in a kernel belongs to.
+
+    JupyterLab tells the kernel its notebook's path (``__session__``); if the notebook was
+    renamed since, the one notebook of this assignment in the working folder is used.
+    """
+    if notebook is not None:
+        path = Path(notebook)
+        if not path.is_file():
+            raise InputError(f"no notebook at {path}: give the path of your saved notebook")
+        return path
+    session = _caller_namespace().get("__session__")
+    if isinstance(session, str) and session.endswith(".ipynb") and Path(session).is_file():
+        return Path(session)
+    candidates = []
+    for path in sorted(Path.cwd().glob("*.ipynb")):
+        if path.name.endswith(".submission.ipynb"):
+            continue
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError):
+            continue
+        if (meta.get("course") or {}).get("assignment") == assignment:
+            candidates.append(path)
+    if len(candidates) == 1:
+        return candidates[0]
+    found = ", ".join(p.name for p in candidates) or "none"
+    raise InputError(
+        f"cannot tell which notebook to submit ({assignment} notebooks here: {found}); "
+        f'name it: check.submit("your-id", notebook="{assignment}.ipynb")')
 
 
 def _caller_namespace() -> Mapping[str, Any]:

@@ -354,6 +354,9 @@ class _QuietChecker:
     def run(self, *args: Any, **kwargs: Any) -> list:
         return []
 
+    def submit(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
 
 def _execute_notebook(job: dict, send: Any) -> None:
     """Run the code cells of the job's notebook in order, sending answers as they appear."""
