@@ -29,7 +29,7 @@ def __getattr__(name: str):
 
 
 def setup() -> None:
-    """Prepare a notebook for the course: offline chart rendering and tidy table display.
+    """Prepare a notebook for the course: offline chart rendering and shorter table display.
 
     Call once at the top of every lesson (``import course; course.setup()``). Charts
     then render with JupyterLab's bundled Vega-Lite renderer, which needs no network.
@@ -40,4 +40,3 @@ def setup() -> None:
 
     use_offline_renderer()
     pd.set_option("display.max_rows", 30)
-    pd.set_option("display.float_format", "{:,.4g}".format)
