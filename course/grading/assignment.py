@@ -158,7 +158,7 @@ def _number(value: Any, what: str, *, positive: bool = True) -> float:
     return float(value)
 
 
-def _parse_config(name: str, config: Any) -> tuple[list[Question], float]:
+def parse_config(name: str, config: Any) -> tuple[list[Question], float]:
     where = f"solutions/{name}/assignment.yaml"
     if not isinstance(config, dict) or not isinstance(config.get("questions"), list):
         raise InputError(f"{where} must be a mapping with a `questions:` list")
@@ -229,7 +229,7 @@ def load_assignment(name: str, solutions_dir: Path | None = None) -> Assignment:
                 f"solutions/{name}/{needed} is missing (problem sets found: {known})"
             )
     config = yaml.safe_load((folder / "assignment.yaml").read_text(encoding="utf-8"))
-    questions, total = _parse_config(name, config)
+    questions, total = parse_config(name, config)
     notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     course_meta = notebook.metadata.get("course", {})
     if course_meta.get("assignment") != name:

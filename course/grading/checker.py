@@ -69,7 +69,7 @@ def _read_public(path: Path) -> dict[str, Any]:
     return namespace
 
 
-def _load_public(name: str) -> tuple[list[Callable], dict]:
+def load_public_checks(name: str) -> tuple[list[Callable], dict]:
     for candidate in _public_candidates(name):
         if not candidate.is_file():
             continue
@@ -121,7 +121,7 @@ class Checker:
             raise InputError('Checker needs the assignment name, e.g. Checker("ps1")')
         self.assignment = assignment
         if tests is None:
-            tests, loaded = _load_public(assignment)
+            tests, loaded = load_public_checks(assignment)
             questions = questions or loaded
         self.tests = list(tests)
         self.questions = {k: dict(v) for k, v in (questions or {}).items()}

@@ -30,20 +30,12 @@ import yaml
 from course.errors import InputError
 from course.grading import answers as answer_codec
 from course.grading import testing
+from course.grading.assignment import Question
 from course.grading.sandbox import Limits, RunResult, Sandbox
 
 #: Largest submission file read (bytes); a course notebook saved with outputs is < 5 MB.
 MAX_NOTEBOOK_BYTES = 20_000_000
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
-
-
-@dataclass
-class Question:
-    id: str
-    points: float
-    kind: str
-    title: str
-    answers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -91,7 +83,7 @@ def load_spec(assignment: str, *, autograder_dir: str | os.PathLike | None = Non
         name = (config or {}).get("name") or (config or {}).get("assignment") or assignment
         if name != assignment:
             raise InputError(f"{config_path} is for assignment {name!r}, not {assignment!r}")
-        parsed, total = assignment_module._parse_config(assignment, config)
+        parsed, total = assignment_module.parse_config(assignment, config)
         tests = testing.load_tests(tests_path.read_text(encoding="utf-8"),
                                    name=f"{assignment}_tests")
         title = str(config.get("title") or assignment)
@@ -103,9 +95,7 @@ def load_spec(assignment: str, *, autograder_dir: str | os.PathLike | None = Non
         parsed, total, title = loaded.questions, loaded.total, loaded.title
         tests = loaded.tests()
         time_limit, memory = loaded.time_limit_seconds, loaded.memory_limit_mb
-    questions = [Question(q.id, float(q.points), q.kind, q.title, list(q.answers))
-                 for q in parsed]
-    return GradingSpec(assignment, title, questions, tests, float(total), time_limit, memory)
+    return GradingSpec(assignment, title, list(parsed), tests, float(total), time_limit, memory)
 
 
 # --------------------------------------------------------------------------- checking

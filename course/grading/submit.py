@@ -134,10 +134,10 @@ def _assignment_of(notebook: dict, path: Path) -> str:
 
 
 def _public(assignment: str) -> tuple[list, dict]:
-    from course.grading.checker import _load_public
+    from course.grading.checker import load_public_checks
 
     try:
-        return _load_public(assignment)
+        return load_public_checks(assignment)
     except InputError as error:
         raise InputError(f"this notebook is for assignment {assignment!r}, which this course "
                          f"does not have ({error})") from None
