@@ -98,3 +98,33 @@ def test_refusals_are_clear(cases, tmp_path, capsys):
     assert main(["submit", str(foreign), "--student-id", "s1"]) == 1
     assert "not a problem set of this course" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.submission.*"))
+
+
+def test_an_answer_that_relied_on_a_cell_run_out_of_order_is_caught(box, tmp_path):
+    """In the live kernel the student ran the last cell first; a fresh run cannot."""
+    work = json.loads((paths.SOLUTIONS_DIR / "ps1" / "ps1.ipynb").read_text())
+    cells = work["cells"]
+    q1 = next(i for i, c in enumerate(cells)
+              if (c.get("metadata", {}).get("course") or {}).get("question") == "q1")
+    source = "".join(cells[q1]["source"])
+    cells[q1]["source"] = "first_year_of_interest = my_year\n" + source
+    cells.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                  "outputs": [], "source": "my_year = 1913"})
+    path = tmp_path / "ps1.ipynb"
+    path.write_text(json.dumps(work))
+    report = submit(path, "s1", sandbox=box)
+    text = report.text()
+    assert f"cell {q1 + 1}" in text and "NameError" in text and "my_year" in text
+    q1_report = next(q for q in report.questions if q.id == "q1")
+    assert not q1_report.answered
+
+
+def test_the_submission_file_grades_exactly_as_the_original(cases, box, tmp_path):
+    spec = load_spec("ps1")
+    original = cases["partly_wrong"]
+    report = submit(original, "s2", assignment="ps1", sandbox=box, out_dir=tmp_path)
+    before, after = grade_paths(spec, [original, report.submission], sandbox=box)
+    assert before.status == after.status == "ok"
+    assert before.scores == after.scores and before.total == after.total
+    assert [(r.name, r.passed) for r in before.results] == \
+        [(r.name, r.passed) for r in after.results]
