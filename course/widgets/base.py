@@ -117,12 +117,24 @@ class Explorer:
             self.verdict_html.value = f"<p>{html.escape(self.current.verdict)}</p>"
         if not _in_ipython():  # plain Python (tests, scripts): nothing to draw into
             return
-        self.chart_output.clear_output(wait=True)
-        if self.current is not None:
-            with self.chart_output:
-                from IPython.display import display
+        # Replace the Output widget's ``outputs`` state in one step instead of capturing
+        # ``display()`` with ``with self.chart_output:``. Capturing routes the chart through
+        # the kernel's IOPub channel tagged with the Output's msg_id, and a headless runner
+        # (nbclient, used by ``course export`` and the tests) then mimics the Output widget
+        # by sending comm messages back on the shell channel while it is still waiting for
+        # the cell's execute_reply on that socket; that occasionally loses the reply's
+        # wake-up, so the cell "hangs" until nbclient's timeout. Setting the state directly
+        # gives the same picture in JupyterLab and sends nothing back.
+        self.chart_output.outputs = self._chart_outputs()
 
-                display(self.current.chart)
+    def _chart_outputs(self) -> tuple[dict, ...]:
+        """The current chart as Output-widget outputs (empty when there is no chart)."""
+        if self.current is None:
+            return ()
+        from IPython import get_ipython
+
+        data, metadata = get_ipython().display_formatter.format(self.current.chart)
+        return ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
