@@ -358,6 +358,16 @@ class _QuietChecker:
         return None
 
 
+def _silence_self_checks() -> None:
+    """In a graded run, ``Checker`` (and ``check.submit``) do nothing: swap in the stub."""
+    import course.grading
+
+    checker_stub = type(sys)("course.grading.checker")
+    checker_stub.Checker = _QuietChecker
+    sys.modules["course.grading.checker"] = checker_stub
+    course.grading.__dict__["Checker"] = _QuietChecker
+
+
 def _execute_notebook(job: dict, send: Any) -> None:
     """Run the code cells of the job's notebook in order, sending answers as they appear."""
     from course.grading.answers import encode_many
@@ -470,12 +480,7 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
         budget = [limits.output_keep_bytes]
         sys.stdout = _CappedWriter(1, budget)
         sys.stderr = _CappedWriter(2, budget)
-        import course.grading
-
-        checker_stub = type(sys)("course.grading.checker")
-        checker_stub.Checker = _QuietChecker
-        sys.modules["course.grading.checker"] = checker_stub
-        course.grading.__dict__["Checker"] = _QuietChecker
+        _silence_self_checks()
         main_pid = os.getpid()
         message_budget = [limits.message_bytes]
 
@@ -1128,12 +1133,7 @@ def _one(job_path: str) -> None:
         budget = [limits.output_keep_bytes]
         sys.stdout = _CappedWriter(1, budget)
         sys.stderr = _CappedWriter(2, budget)
-        import course.grading
-
-        checker_stub = type(sys)("course.grading.checker")
-        checker_stub.Checker = _QuietChecker
-        sys.modules["course.grading.checker"] = checker_stub
-        course.grading.__dict__["Checker"] = _QuietChecker
+        _silence_self_checks()
         messages = open(os.path.join(job["jobdir"], "result.jsonl"), "ab",  # noqa: SIM115
                         buffering=0)
         main_pid = os.getpid()

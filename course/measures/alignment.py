@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from course.errors import InputError
+from course.measures.common import year_range
 
 #: Eras compared in the lessons (inclusive years); the world wars are left out.
 ERAS = {
@@ -103,12 +104,7 @@ def check_window(window: int) -> int:
 
 
 def _check_years(start: int, end: int) -> tuple[int, int]:
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        raise InputError(f"years must be whole numbers, got start={start!r}, end={end!r}") from None
-    if start > end:
-        raise InputError(f"the year range {start}–{end} is inverted: pass start ≤ end")
+    start, end = year_range(start, end)
     if end < FIRST_YEAR or start > LAST_ALLIANCE_YEAR:
         raise InputError(f"no alliance data for {start}–{end}: ATOP and the major-power "
                          f"list cover {FIRST_YEAR}–{LAST_ALLIANCE_YEAR}")

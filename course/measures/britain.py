@@ -49,6 +49,7 @@ from functools import lru_cache
 import pandas as pd
 
 from course.errors import DataError, InputError
+from course.measures.common import year_range
 
 UK = 200
 
@@ -182,17 +183,6 @@ def _codes(states, known: set[int], what: str) -> list[int]:
     return list(dict.fromkeys(codes))
 
 
-def _years(start, end) -> tuple[int, int]:
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        raise InputError(f"years must be whole numbers, got {start!r} and {end!r}") from None
-    if start > end:
-        raise InputError(f"the period {start}-{end} is inverted: the start year must not be "
-                         "after the end year")
-    return start, end
-
-
 def check_periods(periods) -> list[tuple[int, int]]:
     """Validate periods given as ``[(1870, 1904), (1905, 1914)]``: ordered, not overlapping.
 
@@ -202,7 +192,7 @@ def check_periods(periods) -> list[tuple[int, int]]:
     [(1870, 1904), (1905, 1914)]
     """
     try:
-        periods = [_years(*p) for p in periods]
+        periods = [year_range(*p) for p in periods]
     except TypeError:
         raise InputError("periods must be pairs of years, e.g. [(1870, 1904), (1905, 1914)]"
                          ) from None
@@ -256,7 +246,7 @@ def britain_disputes(opponents: Sequence = RIVALS, start: int = 1870, end: int =
     table = _load("disputes", disputes)
     _require(table, "disputes", ["disno", "year", "statea", "stateb", "strtyr", "endyear",
                                  "hihost", "hihosta", "hihostb", "war"])
-    start, end = _years(start, end)
+    start, end = year_range(start, end)
     if not 1 <= int(min_hostility) <= 5:
         raise InputError(f"min_hostility must be a hostility level from 1 to 5, got "
                          f"{min_hostility!r}")
@@ -507,7 +497,7 @@ def measure_series(measure: str = "cinc", powers: Sequence = ("UKG", "GMY", "FRN
         Unknown measure or power, inverted years, or no data for the choice.
     """
     spec = _measure(measure)
-    start, end = _years(start, end)
+    start, end = year_range(start, end)
     source = _long_series(spec, _load(spec.table, table)) if table is not None \
         else _default_long(spec.key)
     have = set(source.loc[source["value"].notna(), "ccode"])
@@ -772,7 +762,7 @@ def alliance_timeline(state: int | str = UK, start: int = 1890, end: int = 1914,
     table = _load("alliance_members", members)
     _require(table, "alliance_members", ["atopid", "ccode", "yrent", "yrexit", "defense",
                                          "offense", "neutral", "nonagg", "consul"])
-    start, end = _years(start, end)
+    start, end = year_range(start, end)
     focal = state_code(state)
     _codes([focal], set(table["ccode"].dropna().astype(int)), "state")
     exit_year = table["yrexit"].astype("Float64").fillna(9999)
@@ -826,7 +816,7 @@ def entente_coding(partners: Sequence = (740, 220, 365), state: int | str = UK,
     dated = _load("case_events", events)
     _require(dated, "case_events", ["id", "event", "date_start"])
     focal = state_code(state)
-    start, end = _years(start, end)
+    start, end = year_range(start, end)
     known = set(table["ccode"].dropna().astype(int))
     codes = _codes(partners, known, "partner")
     exit_year = table["yrexit"].astype("Float64").fillna(9999)

@@ -38,6 +38,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from course.errors import DataError, InputError
+from course.measures.common import year_range
 
 __all__ = [
     "EUROPE_EXCLUDES",
@@ -88,13 +89,11 @@ def _years(years, default: tuple[int, int]) -> tuple[int, int]:
     if years is None:
         return default
     try:
-        first, last = (int(y) for y in years)
+        first, last = years
     except (TypeError, ValueError):
         raise InputError(f"years must be a pair (first, last) of integers, got {years!r}") \
             from None
-    if first > last:
-        raise InputError(f"years: the first year ({first}) is after the last ({last})")
-    return first, last
+    return year_range(first, last)
 
 
 def _dedupe_germany(frame: pd.DataFrame, original: pd.Series) -> pd.DataFrame:

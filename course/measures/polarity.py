@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from course.errors import DataError, InputError
+from course.measures.common import year_range
 
 #: Measures of power, with a label for charts and sentences.
 MEASURES = {
@@ -166,17 +167,6 @@ def _float(series: pd.Series) -> np.ndarray:
     return values
 
 
-def _check_years(start: int, end: int) -> tuple[int, int]:
-    try:
-        start, end = int(start), int(end)
-    except (TypeError, ValueError):
-        raise InputError(f"years must be whole numbers, got start={start!r}, end={end!r}") from None
-    if start > end:
-        raise InputError(f"the year range {start}–{end} is inverted: pass start ≤ end, "
-                         f"e.g. start={end}, end={start}")
-    return start, end
-
-
 def _check_measure(measure: str) -> str:
     if measure not in MEASURES:
         raise InputError(f"unknown measure {measure!r}; pass one of "
@@ -202,7 +192,7 @@ def major_power_years(start: int = 1816, end: int = 2024, *,
     >>> major_power_years(1897, 1898, major_powers=spells).values.tolist()
     [[1897, 200, 'UKG'], [1898, 2, 'USA'], [1898, 200, 'UKG']]
     """
-    start, end = _check_years(start, end)
+    start, end = year_range(start, end)
     spells = _load("major_powers") if major_powers is None else major_powers
     rows = []
     for ccode, abb, first, last in zip(spells["ccode"], spells["stateabb"],
@@ -320,7 +310,7 @@ def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016,
     [0.571, 0.429, nan]
     """
     _check_measure(measure)
-    start, end = _check_years(start, end)
+    start, end = year_range(start, end)
     if scope not in SCOPES:
         raise InputError(f"unknown scope {scope!r}; pass 'major' (major powers) or "
                          "'system' (the whole state system)")
