@@ -11,11 +11,12 @@ FIRST_LESSON := notebooks/00-how-this-course-works.ipynb
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml course/labsetup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m course.labsetup  # the deck extension and the save hook (see that module)
 	@touch $(STAMP)
 
 # JupyterLab refuses to run as root unless told to (containers, CI machines).

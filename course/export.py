@@ -58,7 +58,7 @@ DEFAULT_VL_VERSION = "5.20"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 _HANDOUT_CSS = """
-.handout-chart { margin: 0.5em 0; }
+.handout-chart { margin: 0.5em 0; break-inside: avoid; }
 .handout-chart img { max-width: 100%; height: auto; }
 .handout-chart figcaption { font-size: 0.95em; color: #333; margin-top: 0.3em; }
 .handout-table { margin: 0.3em 0 1em 0; }
@@ -67,7 +67,34 @@ _HANDOUT_CSS = """
 .handout-table caption { text-align: left; font-weight: bold; }
 .handout-widget { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin: 0.5em 0; }
 .handout-note { background: #eef5fb; padding: 0.4em 0.6em; }
-@media print { details { display: block; } details > summary { list-style: none; } }
+.screen-only { display: none; }
+math { font-size: 1.05em; }
+.presenter-screen { border-top: 2px solid #0072B2; margin-top: 1.2em; padding-top: 0.2em; }
+.presenter-screen h3 { margin: 0.2em 0; font-size: 1.1em; color: #0072B2; }
+.presenter-notes { background: #fff6e0; border-left: 4px solid #E69F00; padding: 0.3em 0.8em; }
+.presenter-summary table { border-collapse: collapse; }
+.presenter-summary td, .presenter-summary th { border: 1px solid #bbb; padding: 2px 8px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  /* Paper has no scrollbars: wrap code and printed output, let wide tables shrink. */
+  pre, .jp-InputArea-editor pre, .highlight pre, .jp-RenderedText pre {
+    white-space: pre-wrap !important; overflow-wrap: anywhere; overflow: visible !important;
+  }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-InputArea, .jp-Cell-outputArea {
+    overflow: visible !important; max-height: none !important;
+  }
+  .jp-RenderedHTMLCommon table { font-size: 8pt; table-layout: auto; max-width: 100%; }
+  .jp-RenderedHTMLCommon th { overflow-wrap: break-word; }  /* at underscores (<wbr>) */
+  .jp-RenderedHTMLCommon td { overflow-wrap: break-word; }  /* numbers stay whole */
+  thead { display: table-header-group; }
+  tr, figure, .handout-chart img { break-inside: avoid; }
+  .handout-chart img { max-height: 23cm; width: auto; }
+  /* A heading stays with what follows, and code with the chart or table it makes. */
+  h1, h2, h3, .jp-CodeCell > .jp-Cell-inputWrapper { break-after: avoid-page; }
+  /* Data tables print in full (details print closed otherwise). */
+  details.handout-table > summary { list-style: none; font-weight: bold; }
+  details.handout-table::details-content { content-visibility: visible; display: block; }
+}
 """
 
 # A template over nbconvert's "lab" template with every block that loads a remote
@@ -78,8 +105,8 @@ _TEMPLATE = (
     "{% block jupyter_widgets %}{% endblock jupyter_widgets %}\n"
     "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
     "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-    "{% block extra_css %}<style type=\"text/css\">" + _HANDOUT_CSS + "</style>"
-    "{% endblock extra_css %}\n"
+    "{%- block notebook_css -%}{{ super() }}<style type=\"text/css\">" + _HANDOUT_CSS
+    + "</style>{%- endblock notebook_css -%}\n"
 )
 
 
@@ -420,20 +447,171 @@ def make_static(nb, image: str = "png", keep_notes: bool = False) -> dict:
     return counts
 
 
+# ----------------------------------------------------------------- formulas
+def tex_to_mathml(tex: str, display: bool = False) -> str:
+    r"""MathML for a TeX formula, made offline (browsers draw MathML themselves).
+
+    A formula latex2mathml cannot read stays as its TeX source in ``<code>``.
+
+    >>> tex_to_mathml(r"s_i^2").startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
+    True
+    >>> print(tex_to_mathml(r"\frac{1}{"))
+    <code class="tex">\frac{1}{</code>
+    """
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds for TeX it cannot parse
+        return f'<code class="tex">{html.escape(tex)}</code>'
+
+
+def _handout_exporter():
+    """nbconvert's HTML exporter, with formulas as MathML instead of TeX for MathJax."""
+    from jinja2 import DictLoader, pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class MathMLRenderer(IPythonRenderer):
+        # nbconvert parses each HTML tag alone to embed images, which closes an opening
+        # <span class="screen-only"> or <div class="presenter-notes"> at once: leave tags
+        # without images as they are.
+        def inline_html(self, html: str) -> str:
+            return super().inline_html(html) if "<img" in html.lower() else html
+
+        def block_html(self, html: str) -> str:
+            return super().block_html(html) if "<img" in html.lower() else html
+
+        def block_math(self, body: str) -> str:
+            return tex_to_mathml(body, display=True)
+
+        def inline_math(self, body: str) -> str:
+            return tex_to_mathml(body)
+
+        def latex_environment(self, name: str, body: str) -> str:
+            return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+    class HandoutExporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = MathMLRenderer(
+                escape=False, attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return HandoutExporter(extra_loaders=[DictLoader({"handout.html.j2": _TEMPLATE})],
+                           template_file="handout.html.j2", embed_images=True)
+
+
+_HEADER_CELL = re.compile(r"(<th\b[^>]*>)([^<]*)(</th>)")
+
+
 def notebook_html(nb, title: str) -> str:
     """HTML for a notebook whose outputs are already static; no remote resources."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(extra_loaders=[DictLoader({"handout.html.j2": _TEMPLATE})],
-                            template_file="handout.html.j2", embed_images=True)
     nb.metadata["title"] = title
-    page, _ = exporter.from_notebook_node(nb)
+    page, _ = _handout_exporter().from_notebook_node(nb)
     page = _strip_remote(page)
+    # Column names such as "leader_share" may wrap after an underscore on paper, not inside.
+    page = _HEADER_CELL.sub(lambda m: m.group(1) + m.group(2).replace("_", "_<wbr>")
+                            + m.group(3), page)
     remaining = loaded_urls(page)
     if remaining:  # pragma: no cover - a guard: every fetch above is removed or inlined
         raise CourseError(f"the handout would load {remaining[:3]}; report this as a bug")
     return page
+
+
+_DATA_TABLE = re.compile(r'<details class="handout-table">.*?</details>', re.DOTALL)
+
+
+class _CellText(HTMLParser):
+    """Lengths of the text in each cell of each row of one HTML table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[int]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append(len(" ".join("".join(self._cell).split())))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL)
+#: Characters of table text that fit across an A4 page at 8 pt.
+PRINT_TABLE_CHARS = 100
+
+
+def _fit_table(match: re.Match) -> str:
+    parser = _CellText()
+    parser.feed(match.group(2))
+    columns = max((len(row) for row in parser.rows), default=0)
+    widths = [max((row[i] for row in parser.rows if i < len(row)), default=0)
+              for i in range(columns)]
+    needed = sum(widths) + 2 * columns  # a little room for padding
+    if needed <= PRINT_TABLE_CHARS:
+        return match.group(0)
+    size = max(5.5, 8 * PRINT_TABLE_CHARS / needed)
+    return f'<table{match.group(1)} style="font-size: {size:.1f}pt">{match.group(2)}</table>'
+
+
+def for_print(page: str) -> str:
+    """The handout as printed: data tables open, wide tables in a smaller type.
+
+    A closed ``<details>`` prints as its label only, and paper cannot scroll sideways.
+
+    >>> for_print('<details class="handout-table"><summary>Data table</summary>')
+    '<details class="handout-table" open><summary>Data table</summary>'
+    >>> wide = "<table><tr>" + "<td>123456789</td>" * 12 + "</tr></table>"
+    >>> for_print(wide)[:40]
+    '<table style="font-size: 6.1pt"><tr><td>'
+    """
+    page = page.replace('<details class="handout-table">', '<details class="handout-table" open>')
+    return _TABLE.sub(_fit_table, page)
+
+
+#: Words that only make sense on a screen; on paper, wrap them in <span class="screen-only">
+#: and say what the reader can do instead in <span class="print-only">.
+SCREEN_ONLY = re.compile(r"\bhover(?:ing)?\b|\btooltips?\b", re.IGNORECASE)
+_SPAN = re.compile(r'<span class="screen-only">.*?</span>', re.DOTALL)
+
+
+def screen_only_phrases(nb) -> list[str]:
+    """Sentences in markdown cells (notes left out) that only make sense on a screen.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("Hover over the lines. Then decide."),
+    ...     nbformat.v4.new_markdown_cell('<span class="screen-only">Hover here.</span>')])
+    >>> screen_only_phrases(nb)
+    ['cell 1: Hover over the lines.']
+    """
+    found = []
+    for number, cell in enumerate(nb.cells, start=1):
+        kind = (cell.metadata.get("slideshow") or {}).get("slide_type")
+        if cell.cell_type != "markdown" or kind == "notes":
+            continue
+        text = _SPAN.sub("", cell.source)
+        for match in SCREEN_ONLY.finditer(text):
+            start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()))
+            end = text.find(".", match.end())
+            sentence = text[start + 1:end + 1 if end >= 0 else None].strip()
+            found.append(f"cell {number}: {' '.join(sentence.replace('*', '').split())}")
+    return found
 
 
 def _title(nb, path: Path) -> str:
@@ -488,7 +666,8 @@ def print_pdf(html_path: Path, pdf_path: Path, browser: str | None = None,
 # ------------------------------------------------------------------ one file
 def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: bool = False,
                     timeout: int = 120, image: str = "png", allow_errors: bool = False,
-                    keep_notes: bool = False, name: str | None = None) -> Handout:
+                    keep_notes: bool = False, presenter: bool = False,
+                    name: str | None = None) -> Handout:
     """Export one notebook to ``out_dir/<name>.html`` (and ``.pdf`` with ``pdf=True``).
 
     Parameters
@@ -510,6 +689,9 @@ def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: boo
         Keep going when a cell raises (its error is shown in the handout).
     keep_notes : bool
         Include cells whose slide type is ``notes`` (instructor notes); left out by default.
+    presenter : bool
+        Write the presenter's handout instead (``<name>-presenter.html``): every screen of
+        the deck with its clock and presenter notes (:func:`course.slides.presenter_cells`).
     name : str, optional
         File name stem; defaults to the notebook's.
     """
@@ -521,18 +703,43 @@ def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: boo
             execute_notebook(nb, path.parent, timeout=timeout, allow_errors=allow_errors)
         except InputError as error:
             raise InputError(f"{path}: {error}") from None
-    counts = make_static(nb, image=image, keep_notes=keep_notes)
+    title = _title(nb, path)
+    notes = [f"on paper, {phrase} (mark it <span class=\"screen-only\">)"
+             for phrase in screen_only_phrases(nb)] if not presenter else []
+    counts = make_static(nb, image=image, keep_notes=keep_notes or presenter)
+    if presenter:
+        import nbformat
+
+        from course import slides
+
+        cells = list(nb.cells)  # all of them, notes included, with static outputs
+        for cell in cells:  # the presenter needs the charts, not their data tables
+            for output in cell.get("outputs", []):
+                page = (output.get("data") or {}).get("text/html")
+                if isinstance(page, str):
+                    output["data"]["text/html"] = _DATA_TABLE.sub("", page)
+        notes += [f"presenter notes: {problem}" for problem in
+                  slides.notes_problems(cells) + slides.timing_problems(cells)]
+        nb.cells = [nbformat.from_dict({"id": f"presenter-{number}", **cell})
+                    for number, cell in enumerate(slides.presenter_cells(cells))]
+        title += " — presenter's running order"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"{name or path.stem}.html"
-    html_path.write_text(notebook_html(nb, _title(nb, path)), encoding="utf-8")
+    stem = (name or path.stem) + ("-presenter" if presenter else "")
+    html_path = out_dir / f"{stem}.html"
+    page = notebook_html(nb, title)
+    html_path.write_text(page, encoding="utf-8")
     handout = Handout(source=path, html_path=html_path, charts=counts["charts"],
-                      widgets=counts["widgets"])
+                      widgets=counts["widgets"], notes=notes)
     if pdf:
+        printable = out_dir / f".{stem}.print.html"  # data tables open: paper cannot click
         try:
-            handout.pdf_path = print_pdf(html_path, html_path.with_suffix(".pdf"))
+            printable.write_text(for_print(page), encoding="utf-8")
+            handout.pdf_path = print_pdf(printable, html_path.with_suffix(".pdf"))
         except InputError as error:
             handout.notes.append(f"PDF not made: {error}")
+        finally:
+            printable.unlink(missing_ok=True)
     handout.seconds = time.perf_counter() - started
     return handout
 
@@ -580,6 +787,9 @@ def add_arguments(parser) -> None:
                         help="export even if a cell raises an error")
     parser.add_argument("--keep-notes", action="store_true",
                         help="include cells marked as slide notes (instructor notes)")
+    parser.add_argument("--presenter", action="store_true",
+                        help="write the presenter's handout instead: every screen of the deck "
+                             "with its time and presenter notes (<name>-presenter.html)")
 
 
 def run(args) -> int:
@@ -600,7 +810,7 @@ def run(args) -> int:
             handout = export_notebook(
                 path, out_dir, execute=not args.no_execute, pdf=args.pdf and bool(find_chromium()),
                 timeout=args.timeout, image=args.image, allow_errors=args.allow_errors,
-                keep_notes=args.keep_notes, name=name)
+                keep_notes=args.keep_notes, presenter=args.presenter, name=name)
         except CourseError as error:
             failures += 1
             print(f"{prefix}: FAILED: {error}", file=sys.stderr, flush=True)

@@ -8,6 +8,10 @@ raises. Expected values are worked by hand from the notebook's own numbers.
 from __future__ import annotations
 
 import base64
+import html
+import json
+import os
+import re
 import shutil
 import struct
 from html.parser import HTMLParser
@@ -18,6 +22,7 @@ import pytest
 from course import export
 from course.cli import main
 from course.errors import InputError
+from course.paths import NOTEBOOKS_DIR
 
 # ------------------------------------------------------------------ pure parts
 SPEC = {
@@ -261,3 +266,100 @@ def test_broken_notebook_file_is_reported(tmp_path):
     (tmp_path / "broken.ipynb").write_text("{not json")
     with pytest.raises(InputError, match="not a readable notebook"):
         export.read_notebook(tmp_path / "broken.ipynb")
+
+
+# ------------------------------------------------------------- paper and presenter
+def test_formulas_become_mathml_and_dollar_code_stays_code(tmp_path):
+    nb = _notebook([nbformat.v4.new_markdown_cell(
+        r"Poles $= 1 / \sum_i s_i^2$, with $N$ powers; `$x$` is code."
+        "\n\n$$CON = \\sqrt{(\\sum_i s_i^2 - 1/N)/(1 - 1/N)}$$")])
+    page = export.notebook_html(nb, "math")
+    body = page[page.index("<main"):]
+    assert body.count("<math ") == 3 and 'display="block"' in body
+    assert "<msqrt>" in body and "<munder>" in body or "<msub>" in body
+    assert "\\sum" not in body and "$N$" not in body  # no TeX left for MathJax
+    assert "<code>$x$</code>" in body
+
+
+def test_screen_only_text_is_swapped_for_paper():
+    nb = _notebook([nbformat.v4.new_markdown_cell(
+        'Look. <span class="screen-only">Hover over a point.</span>'
+        '<span class="print-only">The table under the chart lists the values.</span>')])
+    page = export.notebook_html(nb, "paper")
+    assert '<span class="screen-only">Hover over a point.</span>' in page
+    assert ".screen-only { display: none; }" in page
+    assert export.screen_only_phrases(nb) == []
+    nb.cells[0].source = "Hover over the lines, then decide."
+    assert export.screen_only_phrases(nb) == ["cell 1: Hover over the lines, then decide."]
+
+
+def _pdf_words(pdf) -> list[tuple[int, float, float, str]]:
+    """(page, xMax, page width, word) for every word pdftotext finds (poppler-utils)."""
+    import re
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        reason = "pdftotext (poppler-utils) is not installed: apt-get install poppler-utils"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = []
+    for number, (width, body) in enumerate(
+            re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', text, re.S), start=1):
+        for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', body):
+            words.append((number, float(x_max), float(width), html.unescape(word)))
+    return words
+
+
+@pytest.mark.slow
+def test_lesson_01_prints_with_every_table_whole_and_nothing_cut(tmp_path):
+    if not export.find_chromium():
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium to print with", pytrace=False)
+        pytest.skip("no Chromium to print with")
+    lesson = NOTEBOOKS_DIR / "01-measuring-power-and-polarity.ipynb"
+    handout = export.export_notebook(lesson, tmp_path, pdf=True)
+    assert handout.pdf_path and handout.pdf_path.is_file(), handout.notes
+    words = _pdf_words(handout.pdf_path)
+    text = " ".join(word for *_, word in words)
+    margin = 12 / 25.4 * 72  # the handout's right margin, 12 mm, in points
+    beyond = [(page, word) for page, x_max, width, word in words if x_max > width - margin + 1]
+    assert not beyond, f"text printed into the margin or off the page: {beyond[:8]}"
+    assert "\\sqrt" not in text and "\\sum" not in text, "a formula printed as raw TeX"
+    # Every table prints whole: the last row of each data table is on paper.
+    page = Page(export.for_print(handout.html_path.read_text()))
+    assert page.summaries, "the lesson's charts have no data tables"
+    tables = re.findall(r'<details class="handout-table" open>(.*?)</details>',
+                        export.for_print(handout.html_path.read_text()), re.S)
+    for table in tables:
+        last_row = re.findall(r"<tr>(.*?)</tr>", table, re.S)[-1]
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", last_row, re.S)]
+        assert " ".join(cells) in text, f"a data table's last row did not print: {cells}"
+
+
+@pytest.mark.slow
+def test_presenter_handout_has_every_screen_its_clock_and_notes(tmp_path, capsys):
+    from course import slides
+
+    lesson = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
+    cells = json.loads(lesson.read_text())["cells"]
+    assert main(["export", str(lesson), "--presenter", "--out", str(tmp_path)]) == 0
+    assert "presenter notes:" not in capsys.readouterr().err  # they add up
+    page = (tmp_path / "00-how-this-course-works-presenter.html").read_text()
+    found = slides.screens(cells)
+    headings = re.findall(r"<h3>Screen (\d+) · ([^<]*)</h3>", page)
+    assert [int(n) for n, _ in headings] == [s.number for s in found]
+    assert headings[-1][1].endswith(f"min {sum(s.minutes.total for s in found[:-1])}–45 "
+                                    "(1 min teaching)")
+    letters = "".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+    for screen in found:
+        for index in screen.notes:  # each note's text, past its "**Presenter notes**" head
+            note = "".join(re.sub(r"[*`]", "", slides.source(cells[index])).split())
+            assert note[note.index("min") + 12:][:60] in letters, note
+    assert "the notes add up to the lesson's timings table" in page
+    assert "leader_chart(usa" not in page  # plumbing code stays off, as on the slides
+    assert "<summary>Data table" not in page  # the presenter needs the charts, not rows
+    assert "Your verdict" not in page  # notebook-only cells are not on the slides

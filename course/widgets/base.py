@@ -82,12 +82,16 @@ class Explorer:
         self.error: str | None = None
         self.chart_output = widgets.Output()
         self.verdict_html = widgets.HTML()
-        header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        self.widget = widgets.VBox(
-            [*header, widgets.HBox(list(self.controls.values()),
-                                   layout=widgets.Layout(flex_flow="row wrap")),
-             self.verdict_html, self.chart_output]
-        )
+        header = ([widgets.HTML(f"<b>{html.escape(title)}</b>",
+                                _dom_classes=("course-explorer-title",))] if title else [])
+        controls_box = widgets.HBox(list(self.controls.values()),
+                                    layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([*header, controls_box, self.verdict_html, self.chart_output])
+        # Class names the course's deck styles hook on (course/labextension/static/deck.css).
+        self.widget.add_class("course-explorer")
+        controls_box.add_class("course-explorer-controls")
+        self.verdict_html.add_class("course-explorer-verdict")
+        self.chart_output.add_class("course-explorer-chart")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()

@@ -1,18 +1,21 @@
 """Notebooks as committed: no outputs, small files, and the lesson conventions.
 
-The lesson conventions (docs/ARCHITECTURE.md and the course brief): a first markdown
-cell with title, learning objectives, a timings table and the claims covered; a second
-code cell ``import course`` / ``course.setup()``; slide types the slideshow understands,
-with section headings as slides; a cell tagged ``explorer``; a "Your verdict" cell; a
-closing "Key points" section; data read only through ``course.data.load``.
+The lesson conventions (docs/ARCHITECTURE.md and the course brief): a header — the markdown
+cells before the first code cell — with title, learning objectives, a timings table and the
+claims covered; a first code cell ``import course`` / ``course.setup()``; slide types the
+deck understands, with section headings as slides; a cell tagged ``explorer``; a "Your
+verdict" cell; a closing "Key points" section; data read only through ``course.data.load``.
 
 Slide types. jupyterlab-slideshow 0.3.4 (the deck the course presents with) knows
 ``slide``, ``subslide``, ``fragment``, ``notes``, ``skip`` and *no* slide type for a cell
 that continues the current slide; it never shows a cell whose slide type is ``"-"``
 (RISE's and nbconvert's spelling of "continue"), so an explorer marked ``"-"`` vanishes
 from the slides (tests/browser/test_slides.py shows it in Chromium). A continuing cell
-therefore carries no ``slideshow`` metadata; every other cell is a slide, subslide or
-fragment (``skip`` would not run while presenting; ``notes`` would hide content).
+therefore carries no ``slideshow`` metadata. ``skip`` is for markdown only (text for the
+notebook, not the slides); a code cell is never ``skip`` — its output would never reach the
+slides — and hides its code on the slides with the tag ``plumbing`` instead. ``notes`` cells
+are presenter notes in the format :mod:`course.slides` reads (see tests/browser/test_slides.py
+for the notes every screen needs).
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import re
 
 import pytest
 
+from course import slides
+from course.errors import InputError
 from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
 
-SLIDE_TYPES = {"slide", "subslide", "fragment", None}  # None: continues the slide
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", None}  # None: continues
 MAX_LESSON_BYTES = 100_000
 #: Ways of reading data that bypass course.data.load (and so its checksums and dtypes).
 DIRECT_READS = re.compile(
@@ -59,20 +64,23 @@ def structure_problems(path) -> list[str]:
     problems = []
     if len(cells) < 3:
         return ["a lesson needs at least a header cell, the set-up cell and content"]
-    head = _source(cells[0])
-    if cells[0]["cell_type"] != "markdown" or not re.match(r"\s*# \S", head):
+    head = slides.header_text(cells)
+    if cells[0]["cell_type"] != "markdown" or not re.match(r"\s*# \S", _source(cells[0])):
         problems.append("cell 1 must be markdown starting with a '# ' title")
     if not re.search(r"learning objectives", head, re.I):
-        problems.append("cell 1 must state the learning objectives")
+        problems.append("the header (markdown cells before the first code cell) must state "
+                        "the learning objectives")
     table_rows = [line for line in head.splitlines() if line.strip().startswith("|")]
     if not (re.search(r"teaching", head, re.I) and re.search(r"exercis", head, re.I)
             and any(re.search(r"\|\s*\**\d+\**\s*\|", row) for row in table_rows)):
-        problems.append("cell 1 must have a timings table (minutes of teaching and exercises)")
+        problems.append("the header must have a timings table (minutes of teaching and "
+                        "exercises)")
     if not re.search(r"claims? covered", head, re.I):
-        problems.append("cell 1 must list the claims covered")
-    setup = [line.strip() for line in _source(cells[1]).splitlines() if line.strip()]
-    if cells[1]["cell_type"] != "code" or setup != ["import course", "course.setup()"]:
-        problems.append("cell 2 must be the code cell 'import course' / 'course.setup()'")
+        problems.append("the header must list the claims covered")
+    first_code = next((c for c in cells if c["cell_type"] == "code"), None)
+    setup = [line.strip() for line in _source(first_code or {}).splitlines() if line.strip()]
+    if setup != ["import course", "course.setup()"]:
+        problems.append("the first code cell must be 'import course' / 'course.setup()'")
     for number, cell in enumerate(cells, start=1):
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
         if kind == "-":
@@ -80,13 +88,20 @@ def structure_problems(path) -> list[str]:
                             "remove its 'slideshow' metadata to continue the slide")
         elif kind not in SLIDE_TYPES:
             problems.append(f"cell {number}: slideshow.slide_type is {kind!r}, expected "
-                            "'slide', 'subslide', 'fragment' or none (continues the slide)")
+                            "'slide', 'subslide', 'fragment', 'skip', 'notes' or none "
+                            "(continues the slide)")
         elif (cell["cell_type"] == "markdown" and re.match(r"\s*## ", _source(cell))
               and kind != "slide"):
             problems.append(f"cell {number}: a '## ' section heading must be a 'slide'")
+        elif kind == "notes":
+            try:
+                slides.note_minutes(_source(cell))
+            except InputError as error:
+                problems.append(f"cell {number}: {error}")
         if cell["cell_type"] == "code" and DIRECT_READS.search(_source(cell)):
             problems.append(f"cell {number}: read data with course.data.load(...), "
                             "not directly from files or the network")
+    problems += slides.plumbing_problems(cells)
     explorer = [c for c in cells if "explorer" in c.get("metadata", {}).get("tags", [])]
     if not any(c["cell_type"] == "code" for c in explorer):
         problems.append("no code cell carries the tag 'explorer'")
@@ -171,8 +186,33 @@ def test_checkers_reject_a_broken_lesson(tmp_path):
         _code("1 + 1", slide="-", outputs=[{"output_type": "execute_result"}], count=3)])
     problems = " | ".join(structure_problems(path))
     for expected in ("'# ' title", "learning objectives", "timings table", "claims covered",
-                     "cell 2 must be", "must be a 'slide'", "slide_type is 'skip'",
+                     "first code cell must be", "must be a 'slide'",
+                     "a code cell must not be 'skip'",
                      "course.data.load", "tag 'explorer'", "Your verdict", "Key points",
                      "cell 5: slide_type '-' hides the cell"):
         assert expected in problems, expected
     assert output_problems(path) == ["cell 5 has outputs", "cell 5 has execution_count 3"]
+
+
+def test_checkers_accept_a_header_in_two_cells_with_notes_and_plumbing(tmp_path):
+    title, rest = GOOD_HEAD.split("| section", 1)
+    path = _write(tmp_path, [
+        _md(title, "slide"),
+        _md("**Presenter notes · 1 min teaching.** Welcome.", "notes"),
+        _md("| section" + rest, "skip"),
+        _code("import course\ncourse.setup()", tags=["plumbing"]),
+        _md("## 1. Section", "slide"), _code("x = course.data.load('states')"),
+        _code("explorer()", tags=["explorer", "plumbing"]), _md("Your verdict: …", "skip"),
+        _md("## Key points\n- one", "slide")])
+    assert structure_problems(path) == []
+
+
+def test_checkers_reject_bad_notes_and_misplaced_plumbing(tmp_path):
+    path = _write(tmp_path, [
+        _md(GOOD_HEAD, "slide"), _code("import course\ncourse.setup()"),
+        _md("## 1. Section", "slide"), _md("Notes without a time", "notes"),
+        _md("Some text", tags=["plumbing"]), _code("explorer()", tags=["explorer"]),
+        _md("Your verdict: …", "fragment"), _md("## Key points\n- one", "slide")])
+    problems = " | ".join(structure_problems(path))
+    assert "cell 4: a notes cell must start with '**Presenter notes" in problems
+    assert "cell 5: only code cells can be tagged 'plumbing'" in problems

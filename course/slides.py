@@ -1,0 +1,374 @@
+"""A lesson as the deck presents it: screens, presenter notes and timings (pure functions).
+
+The course presents lessons with jupyterlab-slideshow 0.3.4 plus the course's own deck
+extension (``course/labextension``). Cell conventions, read from the notebook alone:
+
+* ``slideshow.slide_type``: ``slide`` starts a new slide, ``subslide`` a new screen within
+  it, ``fragment`` adds to the current screen on the next key press; a cell with **no**
+  slide type continues the current screen (never ``"-"``, which the deck hides).
+* ``skip`` on a **markdown** cell: text for the notebook only (self-study prose, "Your
+  verdict" boxes); the deck never shows it. Code cells are never ``skip``.
+* ``notes`` on a markdown cell: presenter notes for the screen before it, never shown to the
+  room. The first line names the time the screen takes::
+
+      **Presenter notes · 3 min teaching + 5 min exercise.** Demo: ...
+
+  (``N min teaching``, ``N min exercise`` or both). ``course export --presenter`` prints
+  every screen with its notes and a running clock.
+* the cell tag ``plumbing`` on a code cell: the deck shows no code for it (its output, a
+  chart say, still shows; with no output it takes no room); the notebook shows it as usual.
+  The deck extension runs the whole notebook when a deck starts on one that has not run, so
+  plumbing cells have always run before their slide is shown.
+
+Timings add up when the notes of each section (the screens from one ``## N. ...`` heading
+to the next; the title screens count with the first section and the closing ones with the
+last) sum to that section's row of the lesson's timings table.
+
+Examples
+--------
+>>> cells = [
+...     {"cell_type": "markdown", "metadata": {}, "source": "# 99 · Title"},
+...     {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+...      "source": "**Presenter notes · 2 min teaching.** Welcome."},
+...     {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "slide"}},
+...      "source": "## 1. Data"},
+...     {"cell_type": "code", "metadata": {"tags": ["plumbing"]}, "source": "x = 1"},
+...     {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "fragment"}},
+...      "source": "**Exercise 1.1**"},
+...     {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+...      "source": "**Presenter notes · 1 min teaching + 4 min exercise.** Expect 3."},
+... ]
+>>> [(s.number, s.kind, s.shown) for s in screens(cells)]
+[(1, 'slide', [0]), (2, 'slide', [2, 3]), (3, 'fragment', [2, 3, 4])]
+>>> [(tuple(s.minutes), s.notes) for s in screens(cells)]
+[((2, 0), [1]), ((0, 0), []), ((1, 4), [5])]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from course.errors import InputError
+
+#: The slide types jupyterlab-slideshow 0.3.4 understands (None: continue the screen).
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", None)
+PLUMBING = "plumbing"
+NOTES_HEAD = re.compile(r"^\*\*Presenter notes\b[^*\n]*\*\*")
+NOTES_MINUTES = re.compile(r"(\d+)\s*min\s+(teaching|exercises?)\b")
+SECTION = re.compile(r"^##\s+(\d+)\.\s")
+TIMINGS_ROW = re.compile(r"^\|\s*\**\s*(\d+)\.[^|]*\|\s*\**(\d+)\**\s*\|\s*\**(\d+)\**\s*\|")
+TIMINGS_TOTAL = re.compile(r"^\|\s*\**total\**\s*\|\s*\**(\d+)\**\s*\|\s*\**(\d+)\**\s*\|", re.I)
+
+
+class Minutes(NamedTuple):
+    """Minutes of teaching and of exercises (students working)."""
+
+    teaching: int = 0
+    exercise: int = 0
+
+    def __add__(self, other):  # type: ignore[override]
+        return Minutes(self.teaching + other[0], self.exercise + other[1])
+
+    @property
+    def total(self) -> int:
+        return self.teaching + self.exercise
+
+
+@dataclass
+class Screen:
+    """One step of the deck: what the room sees after one press of the clicker."""
+
+    number: int  # 1-based position in the deck
+    slide: int  # 1-based number of the slide (subslides and fragments share it)
+    kind: str  # "slide", "subslide" or "fragment"
+    cells: list[int]  # cells that appear at this step
+    shown: list[int]  # every cell on screen at this step
+    section: int | None  # number of the "## N." section it belongs to (None before the first)
+    notes: list[int] = field(default_factory=list)  # notes cells for this screen
+    minutes: Minutes = Minutes()
+
+
+def source(cell: dict) -> str:
+    """A cell's source as one string (notebooks store either a string or a list of lines)."""
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def slide_type(cell: dict) -> str | None:
+    return (cell.get("metadata", {}).get("slideshow") or {}).get("slide_type")
+
+
+def tags(cell: dict) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []) or [])
+
+
+def note_minutes(text: str) -> Minutes:
+    """The time a notes cell gives its screen, from its first line.
+
+    >>> note_minutes("**Presenter notes · 3 min teaching + 5 min exercise.** Go.")
+    Minutes(teaching=3, exercise=5)
+    >>> note_minutes("Some notes")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    course.errors.InputError: a notes cell must start with '**Presenter notes · N min ...
+    """
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    head = NOTES_HEAD.match(first)
+    found = NOTES_MINUTES.findall(head.group(0)) if head else []
+    if not found:
+        raise InputError("a notes cell must start with '**Presenter notes · N min teaching.**' "
+                         f"(or '... N min exercise', or both); it starts with {first[:60]!r}")
+    minutes = Minutes()
+    for number, kind in found:
+        minutes += (int(number), 0) if kind == "teaching" else (0, int(number))
+    return minutes
+
+
+def screens(cells: list[dict]) -> list[Screen]:
+    """The deck's screens in order, as the course's deck steps through them.
+
+    A cell with no slide type joins the screen before it (no key press of its own); ``skip``
+    cells are left out; ``notes`` cells attach to the screen before them.
+    """
+    result: list[Screen] = []
+    section: int | None = None
+    slide = 0
+    for index, cell in enumerate(cells):
+        kind = slide_type(cell)
+        if kind not in SLIDE_TYPES:
+            raise InputError(f"cell {index + 1}: slide type {kind!r} is not one the deck shows "
+                             "(use slide, subslide, fragment, skip, notes or none)")
+        if index == 0 and kind in (None, "subslide"):
+            kind = "slide"  # the deck always opens a slide at the first cell
+        if kind == "skip":
+            continue
+        if kind == "notes":
+            if not result:
+                raise InputError(f"cell {index + 1}: a notes cell needs a screen before it")
+            result[-1].notes.append(index)
+            result[-1].minutes += note_minutes(source(cell))
+            continue
+        match = SECTION.match(source(cell)) if cell.get("cell_type") == "markdown" else None
+        if match and kind in ("slide", "subslide"):
+            section = int(match.group(1))
+        if kind in ("slide", "subslide"):
+            slide += kind == "slide"
+            result.append(Screen(len(result) + 1, slide, kind, [index], [index], section))
+        elif kind == "fragment":
+            shown = result[-1].shown if result else []
+            result.append(Screen(len(result) + 1, slide, kind, [index], [*shown, index], section))
+        else:  # continues the current screen
+            result[-1].cells.append(index)
+            result[-1].shown.append(index)
+    return result
+
+
+def timings_table(header: str) -> tuple[dict[int, Minutes], Minutes | None]:
+    """Rows ``| N. section | teaching | exercises |`` and the ``total`` row of a header cell.
+
+    >>> rows, total = timings_table("| 1. A | 5 | 0 |\\n| 2. B | 3 | 4 |\\n"
+    ...                             "| **total** | **8** | **4** |")
+    >>> {number: tuple(minutes) for number, minutes in rows.items()}, tuple(total)
+    ({1: (5, 0), 2: (3, 4)}, (8, 4))
+    """
+    rows: dict[int, Minutes] = {}
+    total = None
+    for line in header.splitlines():
+        row = TIMINGS_ROW.match(line.strip())
+        if row:
+            rows[int(row.group(1))] = Minutes(int(row.group(2)), int(row.group(3)))
+        found = TIMINGS_TOTAL.match(line.strip())
+        if found:
+            total = Minutes(int(found.group(1)), int(found.group(2)))
+    return rows, total
+
+
+def header_text(cells: list[dict]) -> str:
+    """The lesson's header: its markdown cells before the first code cell."""
+    text = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            break
+        if cell.get("cell_type") == "markdown" and slide_type(cell) != "notes":
+            text.append(source(cell))
+    return "\n\n".join(text)
+
+
+def section_minutes(cells: list[dict]) -> dict[int, Minutes]:
+    """Minutes from the presenter notes, per ``## N.`` section.
+
+    Screens before the first section count with the first, and screens after the last
+    numbered section (key points) with the last.
+    """
+    found = screens(cells)
+    numbered = [s.section for s in found if s.section is not None]
+    if not numbered:
+        return {}
+    first, last = numbered[0], numbered[-1]
+    totals: dict[int, Minutes] = {}
+    seen_last = False
+    for screen in found:
+        seen_last = seen_last or screen.section == last
+        section = first if screen.section is None else screen.section
+        if seen_last:
+            section = last
+        totals[section] = totals.get(section, Minutes()) + screen.minutes
+    return totals
+
+
+def timing_problems(cells: list[dict]) -> list[str]:
+    """How the notes' minutes disagree with the lesson's timings table (empty: they agree)."""
+    rows, total = timings_table(header_text(cells))
+    problems = []
+    if not rows:
+        return ["the header has no timings table with rows '| N. section | teaching | exercises |'"]
+    try:
+        notes = section_minutes(cells)
+    except InputError as error:
+        return [str(error)]
+    for number in sorted(set(rows) | set(notes)):
+        table, noted = rows.get(number, Minutes()), notes.get(number, Minutes())
+        if table != noted:
+            problems.append(f"section {number}: the timings table says {table.teaching} + "
+                            f"{table.exercise} min, the presenter notes add up to "
+                            f"{noted.teaching} + {noted.exercise} min")
+    summed = sum(rows.values(), Minutes())
+    if total is not None and total != summed:
+        problems.append(f"the table's total row says {total.teaching} + {total.exercise} min, "
+                        f"its rows add up to {summed.teaching} + {summed.exercise} min")
+    return problems
+
+
+def notes_problems(cells: list[dict]) -> list[str]:
+    """Screens without presenter notes, and notes cells in the wrong format."""
+    problems = []
+    for index, cell in enumerate(cells):
+        if slide_type(cell) == "notes":
+            if cell.get("cell_type") != "markdown":
+                problems.append(f"cell {index + 1}: a notes cell must be markdown")
+            try:
+                note_minutes(source(cell))
+            except InputError as error:
+                problems.append(f"cell {index + 1}: {error}")
+    if problems:
+        return problems
+    found = screens(cells)
+    for position, screen in enumerate(found):
+        if screen.kind == "fragment":
+            continue
+        if not any(step.notes for step in _with_fragments(found, position)):
+            problems.append(f"screen {screen.number} (cell {screen.cells[0] + 1}, a "
+                            f"{screen.kind}) has no presenter notes")
+    return problems
+
+
+def plumbing_problems(cells: list[dict]) -> list[str]:
+    """Cells whose tags or slide types break the presenting conventions."""
+    problems = []
+    for index, cell in enumerate(cells):
+        kind, cell_tags = slide_type(cell), tags(cell)
+        if PLUMBING in cell_tags and cell.get("cell_type") != "code":
+            problems.append(f"cell {index + 1}: only code cells can be tagged '{PLUMBING}'")
+        if kind == "skip" and cell.get("cell_type") == "code":
+            problems.append(f"cell {index + 1}: a code cell must not be 'skip' (its output "
+                            f"would never reach the slides); tag it '{PLUMBING}' to hide "
+                            "its code on the slides")
+    return problems
+
+
+def as_cells(notebook: Any) -> list[dict]:
+    """The cells of a notebook given as a dict, an nbformat node or a list of cells."""
+    if isinstance(notebook, list):
+        return notebook
+    return list(notebook["cells"])
+
+
+def presenter_cells(cells: list[dict]) -> list[dict]:
+    """The lesson in the presenter's running order, as notebook cells.
+
+    A summary first (each section's minutes and start time, and anything that does not add
+    up); then, for every screen, a heading with its number and clock ("min 5–8"), the cells
+    that appear on it (plumbing code left out, as on the slides) and its presenter notes.
+    Cells the slides never show (``skip``) are left out. ``course export --presenter``
+    renders the result.
+
+    >>> cells = [{"cell_type": "markdown", "metadata": {}, "source": "# 99 · Title"},
+    ...          {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+    ...           "source": "**Presenter notes · 2 min teaching.** Welcome."}]
+    >>> running = presenter_cells(cells)
+    >>> print(running[1]["source"])
+    <div class="presenter-screen"><h3>Screen 1 · slide 1 · min 0–2 (2 min teaching)</h3></div>
+    >>> [c["source"].split(">")[0] for c in running[2:]]
+    ['# 99 · Title', '<div class="presenter-notes"']
+    """
+    found = screens(cells)
+    out = [_summary_cell(cells, found)]
+    clock = 0
+    for position, screen in enumerate(found):
+        start, clock = clock, clock + screen.minutes.total
+        where = f"slide {screen.slide}" + ("" if screen.kind == "slide" else f", {screen.kind}")
+        parts = [f"{screen.minutes.teaching} min teaching"] if screen.minutes.teaching else []
+        if screen.minutes.exercise:
+            parts.append(f"{screen.minutes.exercise} min exercise")
+        timing = f"min {start}–{clock} ({' + '.join(parts)})" if parts else f"min {start}"
+        out.append(_markdown(f'<div class="presenter-screen"><h3>Screen {screen.number} · '
+                             f"{where} · {timing}</h3></div>"))
+        for index in screen.cells:
+            cell = dict(cells[index])
+            cell["metadata"] = dict(cell.get("metadata", {}))
+            if PLUMBING in tags(cell):
+                cell["metadata"]["transient"] = {"remove_source": True}
+            out.append(cell)
+        for index in screen.notes:
+            out.append(_markdown(f'<div class="presenter-notes">\n\n{source(cells[index])}'
+                                 "\n\n</div>"))
+        group = _with_fragments(found, position)
+        if screen.kind != "fragment" and not any(step.notes for step in group):
+            out.append(_markdown('<div class="presenter-notes"><em>No presenter notes for '
+                                 "this screen.</em></div>"))
+    return out
+
+
+def _with_fragments(found: list[Screen], position: int) -> list[Screen]:
+    """A slide or subslide with the fragments that build on it."""
+    group = [found[position]]
+    for later in found[position + 1:]:
+        if later.kind != "fragment":
+            break
+        group.append(later)
+    return group
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _summary_cell(cells: list[dict], found: list[Screen]) -> dict:
+    rows, _total = timings_table(header_text(cells))
+    noted = section_minutes(cells)
+    lines = ['<div class="presenter-summary">', "",
+             "**Presenter's running order.** Each screen below shows what the room sees, its "
+             "time and the presenter notes. Sections:", "",
+             "| section | teaching (min) | exercises (min) | starts at (min) |",
+             "|---|---|---|---|"]
+    start = 0
+    titles = {int(m.group(1)): source(c).splitlines()[0].lstrip("# ").strip()
+              for c in cells if c.get("cell_type") == "markdown"
+              for m in [SECTION.match(source(c))] if m}
+    for number in sorted(noted):
+        minutes = noted[number]
+        lines.append(f"| {titles.get(number, number)} | {minutes.teaching} | "
+                     f"{minutes.exercise} | {start} |")
+        start += minutes.total
+    total = sum(noted.values(), Minutes())
+    lines.append(f"| **total** | **{total.teaching}** | **{total.exercise}** | "
+                 f"ends at **{start}** |")
+    problems = timing_problems(cells) + notes_problems(cells)
+    if problems:
+        lines += ["", "**Does not add up:**", ""] + [f"- {p}" for p in problems]
+    elif rows:
+        lines += ["", f"{len(found)} screens; the notes add up to the lesson's timings table."]
+    lines += ["", "</div>"]
+    return _markdown("\n".join(lines))
