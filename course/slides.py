@@ -20,9 +20,10 @@ extension (``course/labextension``). Cell conventions, read from the notebook al
   The deck extension runs the whole notebook when a deck starts on one that has not run, so
   plumbing cells have always run before their slide is shown.
 
-Timings add up when the notes of each section (the screens from one ``## N. ...`` heading
-to the next; the title screens count with the first section and the closing ones with the
-last) sum to that section's row of the lesson's timings table.
+Timings add up when the notes of each section — the screens from one ``## N. ...`` heading
+to the next; the title screens count with the first section, and the screens of a
+``## Key points`` slide with the table's "Key points" row — sum to that section's row of the
+lesson's timings table, and the rows to its total.
 
 Examples
 --------
@@ -57,8 +58,10 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", None)
 PLUMBING = "plumbing"
 NOTES_HEAD = re.compile(r"^\*\*Presenter notes\b[^*\n]*\*\*")
 NOTES_MINUTES = re.compile(r"(\d+)\s*min\s+(teaching|exercises?)\b")
-SECTION = re.compile(r"^##\s+(\d+)\.\s")
-TIMINGS_ROW = re.compile(r"^\|\s*\**\s*(\d+)\.[^|]*\|\s*\**(\d+)\**\s*\|\s*\**(\d+)\**\s*\|")
+SECTION = re.compile(r"^##\s+(?:(\d+)\.\s|(key points)\b)", re.I)
+TIMINGS_ROW = re.compile(r"^\|\s*\**\s*(?:(\d+)\.|(key points))[^|]*\|\s*\**(\d+)\**\s*\|"
+                         r"\s*\**(\d+)\**\s*\|", re.I)
+KEY_POINTS = "key points"
 TIMINGS_TOTAL = re.compile(r"^\|\s*\**total\**\s*\|\s*\**(\d+)\**\s*\|\s*\**(\d+)\**\s*\|", re.I)
 
 
@@ -85,7 +88,7 @@ class Screen:
     kind: str  # "slide", "subslide" or "fragment"
     cells: list[int]  # cells that appear at this step
     shown: list[int]  # every cell on screen at this step
-    section: int | None  # number of the "## N." section it belongs to (None before the first)
+    section: int | str | None  # "## N." section number, KEY_POINTS, or None before the first
     notes: list[int] = field(default_factory=list)  # notes cells for this screen
     minutes: Minutes = Minutes()
 
@@ -133,7 +136,7 @@ def screens(cells: list[dict]) -> list[Screen]:
     cells are left out; ``notes`` cells attach to the screen before them.
     """
     result: list[Screen] = []
-    section: int | None = None
+    section: int | str | None = None
     slide = 0
     for index, cell in enumerate(cells):
         kind = slide_type(cell)
@@ -152,7 +155,7 @@ def screens(cells: list[dict]) -> list[Screen]:
             continue
         match = SECTION.match(source(cell)) if cell.get("cell_type") == "markdown" else None
         if match and kind in ("slide", "subslide"):
-            section = int(match.group(1))
+            section = int(match.group(1)) if match.group(1) else KEY_POINTS
         if kind in ("slide", "subslide"):
             slide += kind == "slide"
             result.append(Screen(len(result) + 1, slide, kind, [index], [index], section))
@@ -165,20 +168,22 @@ def screens(cells: list[dict]) -> list[Screen]:
     return result
 
 
-def timings_table(header: str) -> tuple[dict[int, Minutes], Minutes | None]:
-    """Rows ``| N. section | teaching | exercises |`` and the ``total`` row of a header cell.
+def timings_table(header: str) -> tuple[dict[int | str, Minutes], Minutes | None]:
+    """Rows ``| N. section | teaching | exercises |`` (and ``| Key points | ...``) and the
+    ``total`` row of a lesson's header.
 
-    >>> rows, total = timings_table("| 1. A | 5 | 0 |\\n| 2. B | 3 | 4 |\\n"
-    ...                             "| **total** | **8** | **4** |")
-    >>> {number: tuple(minutes) for number, minutes in rows.items()}, tuple(total)
-    ({1: (5, 0), 2: (3, 4)}, (8, 4))
+    >>> rows, total = timings_table("| 1. A | 5 | 0 |\\n| 2. B | 3 | 4 |\\n| Key points | 2 | 0 |"
+    ...                             "\\n| **total** | **10** | **4** |")
+    >>> {key: tuple(minutes) for key, minutes in rows.items()}, tuple(total)
+    ({1: (5, 0), 2: (3, 4), 'key points': (2, 0)}, (10, 4))
     """
-    rows: dict[int, Minutes] = {}
+    rows: dict[int | str, Minutes] = {}
     total = None
     for line in header.splitlines():
         row = TIMINGS_ROW.match(line.strip())
         if row:
-            rows[int(row.group(1))] = Minutes(int(row.group(2)), int(row.group(3)))
+            key = int(row.group(1)) if row.group(1) else KEY_POINTS
+            rows[key] = Minutes(int(row.group(3)), int(row.group(4)))
         found = TIMINGS_TOTAL.match(line.strip())
         if found:
             total = Minutes(int(found.group(1)), int(found.group(2)))
@@ -196,26 +201,24 @@ def header_text(cells: list[dict]) -> str:
     return "\n\n".join(text)
 
 
-def section_minutes(cells: list[dict]) -> dict[int, Minutes]:
-    """Minutes from the presenter notes, per ``## N.`` section.
+def section_minutes(cells: list[dict]) -> dict[int | str, Minutes]:
+    """Minutes from the presenter notes, per ``## N.`` section (and ``## Key points``).
 
-    Screens before the first section count with the first, and screens after the last
-    numbered section (key points) with the last.
+    Screens before the first section count with the first.
     """
     found = screens(cells)
-    numbered = [s.section for s in found if s.section is not None]
-    if not numbered:
+    named = [s.section for s in found if s.section is not None]
+    if not named:
         return {}
-    first, last = numbered[0], numbered[-1]
-    totals: dict[int, Minutes] = {}
-    seen_last = False
+    totals: dict[int | str, Minutes] = {}
     for screen in found:
-        seen_last = seen_last or screen.section == last
-        section = first if screen.section is None else screen.section
-        if seen_last:
-            section = last
+        section = named[0] if screen.section is None else screen.section
         totals[section] = totals.get(section, Minutes()) + screen.minutes
     return totals
+
+
+def _order(key: int | str) -> tuple[int, int]:
+    return (1, 0) if key == KEY_POINTS else (0, int(key))
 
 
 def timing_problems(cells: list[dict]) -> list[str]:
@@ -223,12 +226,13 @@ def timing_problems(cells: list[dict]) -> list[str]:
     rows, total = timings_table(header_text(cells))
     problems = []
     if not rows:
-        return ["the header has no timings table with rows '| N. section | teaching | exercises |'"]
+        return ["the header has no timings table with rows '| N. section | teaching | "
+                "exercises |'"]
     try:
         notes = section_minutes(cells)
     except InputError as error:
         return [str(error)]
-    for number in sorted(set(rows) | set(notes)):
+    for number in sorted(set(rows) | set(notes), key=_order):
         table, noted = rows.get(number, Minutes()), notes.get(number, Minutes())
         if table != noted:
             problems.append(f"section {number}: the timings table says {table.teaching} + "
@@ -354,10 +358,11 @@ def _summary_cell(cells: list[dict], found: list[Screen]) -> dict:
              "| section | teaching (min) | exercises (min) | starts at (min) |",
              "|---|---|---|---|"]
     start = 0
-    titles = {int(m.group(1)): source(c).splitlines()[0].lstrip("# ").strip()
+    titles = {(int(m.group(1)) if m.group(1) else KEY_POINTS):
+              source(c).splitlines()[0].lstrip("# ").strip()
               for c in cells if c.get("cell_type") == "markdown"
               for m in [SECTION.match(source(c))] if m}
-    for number in sorted(noted):
+    for number in sorted(noted, key=_order):
         minutes = noted[number]
         lines.append(f"| {titles.get(number, number)} | {minutes.teaching} | "
                      f"{minutes.exercise} | {start} |")

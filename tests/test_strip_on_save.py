@@ -121,7 +121,7 @@ def test_labsetup_installs_both_pieces_and_notices_what_is_missing(tmp_path):
     # A stale copy (an older checkout) is reported, and installing again fixes it.
     installed.unlink() if installed.is_symlink() else shutil.rmtree(installed)
     shutil.copytree(labsetup.SOURCE, installed)
-    (installed / "static" / "deck.css").write_text("/* old */")
+    (installed / "static" / "course.css").write_text("/* old */")
     assert any("differs" in p for p in labsetup.problems(tmp_path))
     labsetup.install(tmp_path)
     assert labsetup.problems(tmp_path) == []
@@ -141,4 +141,4 @@ def test_the_labextension_declares_what_jupyterlab_loads():
     assert (labsetup.SOURCE / load).is_file()
     script = (labsetup.SOURCE / load).read_text()
     assert "window._JUPYTERLAB[NAME]" in script and f"const NAME = '{labsetup.NAME}'" in script
-    assert "deck.css" in script and (labsetup.SOURCE / "static" / "deck.css").is_file()
+    assert "course.css" in script and (labsetup.SOURCE / "static" / "course.css").is_file()

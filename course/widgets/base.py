@@ -87,7 +87,7 @@ class Explorer:
         controls_box = widgets.HBox(list(self.controls.values()),
                                     layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([*header, controls_box, self.verdict_html, self.chart_output])
-        # Class names the course's deck styles hook on (course/labextension/static/deck.css).
+        # Class names the course's deck styles hook on (course/labextension/static/course.css).
         self.widget.add_class("course-explorer")
         controls_box.add_class("course-explorer-controls")
         self.verdict_html.add_class("course-explorer-verdict")

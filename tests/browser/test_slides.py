@@ -38,7 +38,7 @@ import time
 import pytest
 
 from course import slides
-from course.paths import NOTEBOOKS_DIR
+from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 FIRST_LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
@@ -134,7 +134,9 @@ SCREEN_JS = """
     for (const box of cell.querySelectorAll(boxes)) {
       const over = box.scrollWidth - box.clientWidth;
       if (box.offsetHeight > 0 && over > 2) {
-        wide.push({cell: index, what: box.className.split(' ')[0], over});
+        const what = box.classList.contains('cm-scroller') ? 'code line'
+          : box.classList.contains('jp-RenderedMarkdown') ? 'text' : 'output';
+        wide.push({cell: index, what, over});
       }
     }
     const input = cell.querySelector('.jp-CodeCell .jp-Cell-inputWrapper');
@@ -230,8 +232,8 @@ def screen_problems(screen: dict, cells: list[dict]) -> list[str]:
     if screen["width"] > screen["roomWidth"] + 1:
         problems.append(f"overflow: {screen['width']} px wide for {screen['roomWidth']} px")
     for box in screen["wide"]:
-        problems.append(f"overflow: cell {box['cell'] + 1} has a {box['what']} "
-                        f"{box['over']} px wider than its box")
+        problems.append(f"overflow: cell {box['cell'] + 1} has {box['what']} "
+                        f"{box['over']} px wider than the slide")
     for kind, limit in MIN_PX.items():
         found = screen["smallest"].get(kind)
         if found and found["px"] < limit - 0.05:
@@ -441,6 +443,31 @@ def test_every_screen_has_presenter_notes_and_the_timings_add_up(path):
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
+GUIDE = PROJECT_ROOT / "INSTRUCTORS.md"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_timings_agree_with_the_instructor_guide_and_fit_fifty_minutes(path):
+    """The lesson's table, the guide's overview and lesson heading, and a 50-minute plan."""
+    rows, total = slides.timings_table(slides.header_text(_cells(path)))
+    number = path.name[:2]
+    guide = GUIDE.read_text(encoding="utf-8")
+    heading = re.search(rf"^### Lesson {number} · .*\((\d+) \+ (\d+) min\)", guide, re.M)
+    overview = re.search(rf"^\| {number} [^|]*\|[^|]*\| (\d+) \+ (\d+) \|", guide, re.M)
+    section = guide[heading.start():] if heading else ""
+    section = section[:section.find("\n### ", 1)] if "\n### " in section[1:] else section
+    problems = []
+    if total is None:
+        problems.append("the lesson's timings table has no total row")
+    for where, found in (("lesson heading", heading), ("overview table", overview)):
+        if total is not None and (not found or tuple(map(int, found.groups())) != tuple(total)):
+            problems.append(f"INSTRUCTORS.md {where} says "
+                            f"{found and ' + '.join(found.groups())}, the lesson {tuple(total)}")
+    if not re.search(r"50-minute plan", section, re.I):
+        problems.append("INSTRUCTORS.md has no '50-minute plan' for this lesson")
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
 def test_screens_follow_the_slide_types():
     cells = [{"cell_type": "markdown", "metadata": {}, "source": "# T"},
              {"cell_type": "code", "metadata": {"tags": ["plumbing"]}, "source": "x = 1"},
@@ -459,12 +486,12 @@ def test_screen_problems_name_each_failure():
     cells = [{"cell_type": "code", "metadata": {}, "source": "import course\ncourse.setup()"},
              {"cell_type": "code", "metadata": {}, "source": "\n".join("x = 1" for _ in range(9))}]
     screen = {"height": 900, "room": 720, "width": 100, "roomWidth": 100,
-              "wide": [{"cell": 1, "what": "cm-scroller", "over": 40}],
+              "wide": [{"cell": 1, "what": "code line", "over": 40}],
               "smallest": {"text": {"px": 14.0, "text": "body"}, "code": {"px": 13.0, "text": "x"},
                            "chart": {"px": 10.0, "text": "chart"}},
               "code": [{"cell": 0, "lines": 2}, {"cell": 1, "lines": 9}]}
     found = " | ".join(screen_problems(screen, cells))
-    for expected in ("overflow: 900 px", "cell 2 has a cm-scroller 40 px wider",
+    for expected in ("overflow: 900 px", "cell 2 has code line 40 px wider",
                      "small text: text at 14.0 px", "small text: code at 13.0 px",
                      "small text: chart at 10.0 px", "set-up cell 1 is shown",
                      "cell 2 shows 9 lines of code"):

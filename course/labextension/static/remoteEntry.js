@@ -6,8 +6,9 @@
  * "./extension" (package.json, jupyterlab._build). It imports nothing from JupyterLab: it uses
  * only the application object, its command registry and the DOM classes the deck sets.
  *
- * While a notebook is presented (body[data-jp-deck-mode="presenting"]):
- *  1. Sizes for a projector: deck.css (next to this file) sets text, code, tables, widgets and
+ * In notebooks, course.css hides text marked <span class="print-only"> (it is for the printed
+ * handout). While a notebook is presented (body[data-jp-deck-mode="presenting"]):
+ *  1. Sizes for a projector: course.css (next to this file) sets text, code, tables, widgets and
  *     charts for a 1280x720 screen; --course-deck-scale scales that layout to the window's
  *     height, so 1920x1080 shows the same slide 1.5 times larger.
  *  2. Clicker keys: PageDown, Space, ArrowRight and ArrowDown go to the next screen; PageUp,
@@ -30,7 +31,7 @@
   const NAME = 'alliances-course';
   const here = document.currentScript ? document.currentScript.src : '';
   const STATIC = here.slice(0, here.lastIndexOf('/') + 1);
-  const REFERENCE_HEIGHT = 720; // deck.css sizes are for a 1280x720 screen
+  const REFERENCE_HEIGHT = 720; // course.css sizes slides for a 1280x720 screen
 
   const NEXT = { direction: 'down', alternate: 'forward' };
   const PREVIOUS = { direction: 'up', alternate: 'back' };
@@ -183,7 +184,7 @@
     activate: (app) => {
       const link = document.createElement('link');
       link.rel = 'stylesheet';
-      link.href = `${STATIC}deck.css`;
+      link.href = `${STATIC}course.css`;
       document.head.appendChild(link);
       setScale();
       window.addEventListener('resize', setScale);
