@@ -377,3 +377,35 @@ def _summary_cell(cells: list[dict], found: list[Screen]) -> dict:
         lines += ["", f"{len(found)} screens; the notes add up to the lesson's timings table."]
     lines += ["", "</div>"]
     return _markdown("\n".join(lines))
+
+
+def guide_problems(cells: list[dict], lesson: str, guide: str) -> list[str]:
+    """How the instructor guide's timings for a lesson disagree with the lesson's own table.
+
+    ``lesson`` is the two-digit number ("00"); ``guide`` the text of INSTRUCTORS.md, whose
+    overview table row (``| 00 ... | 27 + 18 |``) and lesson heading (``### Lesson 00 · ...
+    (27 + 18 min)``) must give the table's total, and whose lesson section must have a
+    "50-minute plan".
+
+    >>> cells = [{"cell_type": "markdown", "metadata": {},
+    ...           "source": "| 1. A | 5 | 1 |\\n| **total** | **5** | **1** |"}]
+    >>> guide_problems(cells, "07", "| 07 X | C1 | 5 + 1 | |\\n### Lesson 07 · X (5 + 1 min)\\n")
+    ["INSTRUCTORS.md has no '50-minute plan' for lesson 07"]
+    """
+    _rows, total = timings_table(header_text(cells))
+    heading = re.search(rf"^### Lesson {lesson} · .*\((\d+) \+ (\d+) min\)", guide, re.M)
+    overview = re.search(rf"^\| {lesson} [^|]*\|[^|]*\| (\d+) \+ (\d+) \|", guide, re.M)
+    problems = []
+    if total is None:
+        problems.append("the lesson's timings table has no total row")
+    for where, found in (("lesson heading", heading), ("overview table", overview)):
+        if total is not None and (not found or tuple(map(int, found.groups())) != tuple(total)):
+            said = " + ".join(found.groups()) if found else "nothing"
+            problems.append(f"INSTRUCTORS.md {where} says {said}; the lesson's table says "
+                            f"{total.teaching} + {total.exercise}")
+    section = guide[heading.start():] if heading else ""
+    following = section.find("\n### ", 1)
+    section = section[:following] if following > 0 else section
+    if not re.search(r"50-minute plan", section, re.I):
+        problems.append(f"INSTRUCTORS.md has no '50-minute plan' for lesson {lesson}")
+    return problems

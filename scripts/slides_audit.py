@@ -100,7 +100,9 @@ def main() -> int:
         timing = slides.timing_problems(cells)
         lines.append(f"- **presenter notes**: {len(notes)} slides without notes"
                      if notes else "- **presenter notes**: every slide has notes")
-        if timing and not notes:
+        timing = ([] if notes else timing) + slides.guide_problems(
+            cells, path.name[:2], (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8"))
+        if timing:
             lines.append("- **timings**: " + "; ".join(timing))
         import nbformat
 

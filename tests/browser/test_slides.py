@@ -22,8 +22,13 @@ back with PageUp, ArrowLeft, ArrowUp and Shift+Space. On every screen it checks
   although the control has the focus.
 
 A screenshot of every screen is kept under ``test-artifacts/<test>/`` (CI keeps that folder),
-with ``deck-report.json``, the problems found per screen (docs/slides-audit.md summarises them).
-Lesson 00 is also presented at 1920x1080, where the same limits hold for sizes scaled to 720 px.
+with ``deck-report.json``, the problems found per screen (``scripts/slides_audit.py`` turns
+them into docs/slides-audit.md). Lesson 00 is also presented at 1920x1080, where the same
+limits hold for sizes scaled to 720 px.
+
+Without a browser: every slide has presenter notes whose minutes add up to the lesson's
+timings table, and the table agrees with INSTRUCTORS.md, which has a 50-minute plan for the
+lesson. Lessons 01–06 fail these tests until their decks are restructured (issue 15, part B).
 
 The command ids, class names and keys come from jupyterlab-slideshow 0.3.4 and the course's
 deck extension (course/labextension/static/remoteEntry.js).
@@ -449,22 +454,8 @@ GUIDE = PROJECT_ROOT / "INSTRUCTORS.md"
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_timings_agree_with_the_instructor_guide_and_fit_fifty_minutes(path):
     """The lesson's table, the guide's overview and lesson heading, and a 50-minute plan."""
-    rows, total = slides.timings_table(slides.header_text(_cells(path)))
-    number = path.name[:2]
-    guide = GUIDE.read_text(encoding="utf-8")
-    heading = re.search(rf"^### Lesson {number} · .*\((\d+) \+ (\d+) min\)", guide, re.M)
-    overview = re.search(rf"^\| {number} [^|]*\|[^|]*\| (\d+) \+ (\d+) \|", guide, re.M)
-    section = guide[heading.start():] if heading else ""
-    section = section[:section.find("\n### ", 1)] if "\n### " in section[1:] else section
-    problems = []
-    if total is None:
-        problems.append("the lesson's timings table has no total row")
-    for where, found in (("lesson heading", heading), ("overview table", overview)):
-        if total is not None and (not found or tuple(map(int, found.groups())) != tuple(total)):
-            problems.append(f"INSTRUCTORS.md {where} says "
-                            f"{found and ' + '.join(found.groups())}, the lesson {tuple(total)}")
-    if not re.search(r"50-minute plan", section, re.I):
-        problems.append("INSTRUCTORS.md has no '50-minute plan' for this lesson")
+    problems = slides.guide_problems(_cells(path), path.name[:2],
+                                     GUIDE.read_text(encoding="utf-8"))
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 

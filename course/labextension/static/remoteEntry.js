@@ -84,6 +84,7 @@
   }
 
   let stepping = Promise.resolve();
+  const watched = new WeakSet(); // panels whose tags are kept up to date
 
   /** Move to the next (or previous) screen that looks different from this one. */
   async function step(app, panel, where) {
@@ -123,6 +124,10 @@
     if (!panel || panel.content.mode === 'edit') {
       return; // editing a cell while presenting: keys belong to the editor
     }
+    const target = event.target;
+    if (target instanceof Node && target !== document.body && !panel.node.contains(target)) {
+      return; // a dialog, the command palette, a side panel: not the deck's keys
+    }
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
@@ -158,7 +163,10 @@
       return;
     }
     markTags(panel);
-    panel.content.model.contentChanged.connect(() => markTags(panel));
+    if (!watched.has(panel)) {
+      watched.add(panel);
+      panel.content.model.contentChanged.connect(() => markTags(panel));
+    }
     await panel.context.sessionContext.ready;
     if (!unrun(panel)) {
       return;
