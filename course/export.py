@@ -10,11 +10,17 @@ who missed a session, for printing, and for readers who use a screen reader:
    description as caption, and a ``<details>`` "Data table" holding the rows it draws;
 3. every widget (which needs a running kernel) becomes a note giving the settings it
    had, its text (an explorer's verdict) and a static copy of the chart it showed;
-4. nothing is loaded from elsewhere: no remote scripts, stylesheets, fonts or images
+4. formulas (``$...$``) become MathML, made offline, which browsers draw themselves;
+   text marked ``<span class="screen-only">`` is hidden and ``<span class="print-only">``
+   shown, and :func:`screen_only_phrases` names other sentences that need a screen;
+5. nothing is loaded from elsewhere: no remote scripts, stylesheets, fonts or images
    (:func:`loaded_urls` finds any, and the exporter removes or inlines them).
 
-With ``--pdf`` each handout is also printed to PDF by a headless Chromium, when one
-is installed; when none is, the command says so and still writes the HTML.
+With ``--pdf`` each handout is also printed to PDF (A4) by a headless Chromium, when one
+is installed; when none is, the command says so and still writes the HTML. The printed
+version (:func:`for_print`) opens every data table, sets tables too wide for the page in a
+smaller type, wraps code and keeps charts with their captions. With ``--presenter`` the
+handout is the presenter's running order instead (:func:`course.slides.presenter_cells`).
 
 Examples
 --------
