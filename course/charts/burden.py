@@ -101,16 +101,20 @@ def model_chart(table: pd.DataFrame) -> alt.Chart:
                   description=description, height=260)
 
 
-def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
+def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.LayerChart:
     """Line of the yearly Spearman correlation between allies' GDP and military burden.
 
     Parameters
     ----------
     corr : DataFrame
-        As returned by :func:`course.measures.burden.size_burden_correlation`.
+        As returned by :func:`course.measures.burden.size_burden_correlation`; with a
+        ``p_value`` column, the years with p < 0.05 are drawn as larger filled points.
+    source : str, optional
+        Source line (default: SIPRI share of GDP and Maddison GDP).
     """
     _need(corr, ["year", "rho", "n_used"], "correlation_chart")
-    data = corr[["year", "rho", "n_used"] + (["largest"] if "largest" in corr else [])].copy()
+    extra = [c for c in ("largest", "p_value") if c in corr]
+    data = corr[["year", "rho", "n_used"] + extra].copy()
     data["rho"] = data["rho"].astype(float).round(3)
     valid = data.dropna(subset=["rho"])
     if valid.empty:
@@ -124,21 +128,33 @@ def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
         f"military spending as a share of GDP, {first}-{last}. It is positive in "
         f"{share_positive:.0%} of years, highest in {int(peak['year'])} "
         f"({peak['rho']:.2f}) and lowest in {int(low['year'])} ({low['rho']:.2f}).")
+    if "p_value" in data:
+        data["p_value"] = data["p_value"].astype(float).round(4)
+        significant = int((valid["p_value"].astype(float) < 0.05).sum())
+        description += (f" It is significant (p < 0.05) in {significant} of {len(valid)} "
+                        "years, drawn as larger filled points.")
     base = alt.Chart(data)
-    line = base.mark_line(point=True, color=PALETTE[0]).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
-                scale=alt.Scale(nice=False, zero=False)),
-        y=alt.Y("rho:Q", title="rank correlation of size and burden",
-                scale=alt.Scale(domain=[-1, 1])),
-        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rho:Q", format=".2f"),
-                 alt.Tooltip("n_used:Q", title="allies with data")]
-        + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data else []),
-    )
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+              scale=alt.Scale(nice=False, zero=False))
+    y = alt.Y("rho:Q", title="rank correlation of size and burden",
+              scale=alt.Scale(domain=[-1, 1]))
+    tooltip = ([alt.Tooltip("year:Q", format="d"), alt.Tooltip("rho:Q", format=".2f"),
+                alt.Tooltip("n_used:Q", title="allies with data")]
+               + ([alt.Tooltip("p_value:Q", title="p-value", format=".3f")]
+                  if "p_value" in data else [])
+               + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data
+                  else []))
+    line = base.mark_line(point=True, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y="y:Q")
-    return finish(alt.layer(zero, line),
+    layers = [zero, line]
+    if "p_value" in data:
+        layers.append(base.transform_filter(alt.datum.p_value < 0.05).mark_point(
+            filled=True, size=70, color=PALETTE[1] if len(PALETTE) > 1 else "black")
+            .encode(x=x, y=y, tooltip=tooltip))
+    return finish(alt.layer(*layers),
                   title=_title("Do bigger allies carry heavier burdens?",
-                               f"{SOURCE_SIPRI} (share of GDP); {SOURCE_MADDISON} (GDP); "
-                               "NATO accession dates"),
+                               source or (f"{SOURCE_SIPRI} (share of GDP); {SOURCE_MADDISON} "
+                                          "(GDP); NATO accession dates")),
                   description=description, height=260)
 
 

@@ -118,8 +118,8 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     description = (
         f"Line chart of each power's share of {MEASURE_SHORT[measure]} among "
         f"{_scope_words(scope)}, {first} to {last}, for {which}. "
-        f"In {last} {lead['stateabb']} has the largest share, {lead['share']:.0%}"
-        + (f", ahead of {final.iloc[1]['stateabb']} with {final.iloc[1]['share']:.0%}."
+        f"In {last} {lead['stateabb']} has the largest share, {lead['share']:.1%}"
+        + (f", ahead of {final.iloc[1]['stateabb']} with {final.iloc[1]['share']:.1%}."
            if len(final) > 1 else ".")
     )
     domain = list(keep.index)
