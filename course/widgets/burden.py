@@ -296,15 +296,16 @@ def _isaf_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return data.load("case_isaf_troops"), data.load("gdp")
 
 
-@functools.lru_cache(maxsize=16)
-def _isaf_relative_cached(as_of: str) -> pd.DataFrame:
+@functools.lru_cache(maxsize=32)
+def _isaf_relative_cached(as_of: str, with_outside_isaf: bool = False) -> pd.DataFrame:
     from course.measures import cases
 
     isaf, gdp = _isaf_tables()
-    return cases.isaf_relative(isaf, gdp, as_of)
+    return cases.isaf_relative(isaf, gdp, as_of, with_outside_isaf=with_outside_isaf)
 
 
-def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
+def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
+              with_outside_isaf: bool = False) -> View:
     """ISAF troops by nation on one date, relative to population or GDP.
 
     Parameters
@@ -315,6 +316,9 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
         A label from :data:`ISAF_BASES`.
     tables : (isaf, gdp), optional
         Default: the shipped ``case_isaf_troops`` and ``gdp`` tables.
+    with_outside_isaf : bool
+        Add the US forces outside ISAF (Operation Enduring Freedom) where a cited row
+        states them (:func:`course.measures.cases.outside_isaf`).
     """
     from course.charts import cases as case_charts
     from course.measures import cases
@@ -322,9 +326,10 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
     if basis not in ISAF_BASES:
         raise InputError(f"unknown basis {basis!r}; choose one of {list(ISAF_BASES)}")
     if tables is None:
-        rel = _isaf_relative_cached(str(as_of))
+        rel = _isaf_relative_cached(str(as_of), bool(with_outside_isaf))
     else:
-        rel = cases.isaf_relative(tables[0], tables[1], as_of)
+        rel = cases.isaf_relative(tables[0], tables[1], as_of,
+                                  with_outside_isaf=bool(with_outside_isaf))
     if rel.empty:
         raise InputError(f"no ISAF-only national figures on {as_of}; pick another date")
     key = ISAF_BASES[basis]
@@ -338,6 +343,13 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
     verdict = (f"On {as_of}, by {basis}, {where}; the highest is {top['nation']} "
                f"({top[column]:,.1f}). Figures from {ranked['source'].nunique()} cited "
                f"source(s); each bar's source is in its tooltip.")
+    if with_outside_isaf:
+        added = ranked[ranked["outside_isaf"] > 0]
+        verdict += (" US figures include " + ", ".join(
+            f"{int(n):,} troops outside ISAF (row {i})"
+            for n, i in zip(added["outside_isaf"], added["outside_id"], strict=True))
+            + "." if len(added) else
+            " No cited row states US forces outside ISAF on this date: ISAF only.")
     return View(chart=case_charts.isaf_chart(rel, key), verdict=verdict, table=ranked,
                 details={"basis": key, "us_rank": int(us[0]) + 1 if len(us) else None})
 
@@ -353,6 +365,8 @@ def isaf_explorer(tables: tuple | None = None) -> Explorer:
         "as_of": widgets.Dropdown(options=options, value=options[-1], description="date"),
         "basis": widgets.Dropdown(options=list(ISAF_BASES), description="measure",
                                   layout=widgets.Layout(width="360px")),
+        "with_outside_isaf": widgets.Checkbox(value=False,
+                                              description="add US forces outside ISAF"),
     }
     view = isaf_view if tables is None else functools.partial(isaf_view, tables=tables)
     return Explorer(view, controls, title="Afghanistan: who sent troops, relative to size?")
