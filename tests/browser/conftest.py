@@ -158,7 +158,8 @@ def _start_server(home: Path) -> JupyterLab:
                JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
                JUPYTER_DATA_DIR=str(dirs["data"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
                JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
-               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1",
+               JUPYTER_CONFIG_PATH=str(PROJECT_ROOT / "jupyter"))
     # Server and kernels: HTTP(S) beyond loopback goes to a closed local port.
     env.update({name: "http://127.0.0.1:9" for name in
                 ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
