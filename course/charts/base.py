@@ -109,7 +109,11 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
         chart = chart.properties(width=width, height=height)
     title = wrap_title(title, width)
     chart = chart.properties(title=title, description=description.strip())
-    chart = chart.configure_range(category=PALETTE).configure_view(stroke=None)
+    # Vega cuts axis labels at 180 px and legend labels at 160 px with "…"; course labels
+    # (alliances with their members, definitions of a measure) are longer and must be read.
+    chart = (chart.configure_range(category=PALETTE).configure_view(stroke=None)
+             .configure_axis(labelLimit=400, titleLimit=0)
+             .configure_legend(labelLimit=400, titleLimit=0))
     spec = chart.to_dict(validate=False)
     size = len(json.dumps(spec, separators=(",", ":")).encode())
     if size > MAX_SPEC_BYTES:

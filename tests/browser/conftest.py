@@ -132,13 +132,13 @@ class JupyterLab:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-#: User settings for the test's private JupyterLab: never write to the lessons on disk
-#: (autosave off: the test runs them, and committed notebooks must stay output-free),
-#: and never ask to fetch news from the web.
+#: User settings for the test's private JupyterLab, on top of the course's own
+#: (``jupyter/lab-settings``, which already turn news and update checks off): never write
+#: to the lessons on disk (autosave off: the test runs them, and committed notebooks must
+#: stay output-free), and keep every cell in the page (no windowing) so all can be checked.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 
@@ -173,9 +173,7 @@ def _start_server(home: Path) -> JupyterLab:
                # JupyterLab makes a checkpoint copy of each notebook it opens: keep those
                # out of the project (they would land in notebooks/.ipynb_checkpoints).
                f"--FileCheckpoints.root_dir={home / 'checkpoints'}",
-               # No calls home from the server either: no news feed, no update check.
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+               ]  # news, update checks, the course renderer: jupyter/jupyter_server_config.py
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log_path = home / "server.log"

@@ -43,6 +43,8 @@ class VegaRenderer extends Widget {
       this._result = null;
     }
     const element = document.createElement('div');
+    // The spec as given, for the browser tests that compare what is drawn with it.
+    element.vegaLiteSpec = spec;
     this.node.textContent = '';
     this.node.appendChild(element);
     try {
