@@ -10,14 +10,24 @@ browser tests (``tests/browser/conftest.py``). See docs/ARCHITECTURE.md, "Jupyte
 * ``lab-settings/overrides.d/*.json``: default values of JupyterLab's user settings,
   one file per concern (a student can still change them in the Settings editor).
 * No calls home: no news feed, no update check.
+* JupyterLab opens at the first lesson (a returning student's other tabs are restored
+  beside it), not at the Launcher.
 * The file browser lists course folders, not build leftovers.
+* Terminals find the course's commands (``course submit ...``): the folder of the Python
+  running JupyterLab (``.venv/bin``) comes first on their PATH, and they start as a plain
+  interactive shell (a login shell would reset PATH from the system's profile).
 """
 
+import os
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+FIRST_LESSON = "notebooks/00-how-this-course-works.ipynb"
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+c.LabApp.default_url = f"/lab/tree/{FIRST_LESSON}"
 
 c.LabApp.extra_labextensions_path = [str(HERE / "labextensions")]
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")
@@ -31,3 +41,10 @@ c.ContentsManager.hide_globs = [
     "*.egg-info", "test-artifacts", "node_modules", "build", "dist", ".pytest_cache",
     ".ruff_cache",
 ]
+
+# Terminals inherit the server's environment: put this environment's scripts first.
+_scripts = str(Path(sys.executable).parent)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _scripts:
+    os.environ["PATH"] = os.pathsep.join([_scripts, os.environ.get("PATH", "")]).rstrip(os.pathsep)
+_shell = os.environ.get("SHELL") or ("powershell.exe" if os.name == "nt" else "/bin/sh")
+c.ServerApp.terminado_settings = {"shell_command": [_shell]}
