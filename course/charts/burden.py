@@ -265,7 +265,7 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
 
     first, last = int(data["year"].min()), int(data["year"].max())
     marks = pd.DataFrame({"year": [2012, 2014, 2020, 2022],
-                          "event": ["essay (2012)", "Crimea (2014)", "2020: GDP fell (COVID-19)",
+                          "event": ["essay (2012)", "Crimea (2014)", "2020: GDP fell",
                                     "Ukraine (2022)"],
                           "ypix": [8, 22, 36, 8],
                           # the 2020 note is written to the left of its rule, clear of 2022

@@ -16,8 +16,8 @@ Cells, wait for every cell to finish, then check that
 * nothing was fetched from beyond 127.0.0.1 (requests are aborted and listed).
 
 The same checks run on each problem set (``exercises/psN/psN.ipynb``) after Run All.
-Screenshots of the whole notebook, a viewport at a time (``page-NN.png``), are kept in
-``test-artifacts/<test>/`` for review by eye.
+Screenshots of the whole notebook, a viewport at a time (``page-NN.png``), and of each
+chart (``chart-NN.png``) are kept in ``test-artifacts/<test>/`` for review by eye.
 
 The time from launching JupyterLab to the first rendered chart of the lesson is printed
 and recorded as the test property ``start_to_rendered_s`` (see benchmarks/bench_browser.py).
@@ -264,6 +264,9 @@ def check_screen(page, notebook, record_property, expect_charts: bool = True) ->
     problems += screen.control_problems(notebook.evaluate(screen.CONTROLS_JS))
     problems += [f"console: {line}" for line in screen.version_warnings(page.record.console)]
     pages = screen.screenshot_pages(page, page.artifacts)
+    embeds = notebook.locator(".vega-embed")
+    for number in range(embeds.count()):  # each chart on its own, for review by eye
+        embeds.nth(number).screenshot(path=str(page.artifacts / f"chart-{number + 1:02d}.png"))
     record_property("charts_checked", len(charts))
     record_property("screen_check_s", round(time.perf_counter() - started, 2))
     print(f"checked {len(charts)} charts; {len(pages)} screenshots in {page.artifacts}")
