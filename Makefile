@@ -5,9 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-FIRST_LESSON := notebooks/00-how-this-course-works.ipynb
 
-.PHONY: lab test env lint data-check benchmarks lock clean
+.PHONY: lab test env lint data-check benchmarks lock clean labextension
 
 env: $(STAMP)
 
@@ -19,11 +18,9 @@ $(STAMP): requirements.lock pyproject.toml course/labsetup.py
 	$(BIN)/python -m course.labsetup  # the deck extension and the save hook (see that module)
 	@touch $(STAMP)
 
-# JupyterLab refuses to run as root unless told to (containers, CI machines).
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
-
+# JupyterLab with the course's settings (jupyter/: first lesson, renderer, terminals' PATH).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(FIRST_LESSON)
+	$(BIN)/course lab
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -43,6 +40,12 @@ lock:
 	uv pip compile --universal --python-version 3.11 pyproject.toml --extra dev \
 		-o requirements.lock --no-header --no-annotate
 	$(PYTHON) scripts/sync_environment.py
+
+# Maintainers: rebuild the course's Vega-Lite renderer after changing jupyter/vega-renderer
+# (needs Node.js and npm; the built files in jupyter/labextensions are committed, so
+# students and CI never need Node).
+labextension: $(STAMP)
+	cd jupyter/vega-renderer && npm ci && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

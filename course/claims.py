@@ -10,7 +10,9 @@ registry holds
 * the curated tables (names for :func:`course.data.load`) and the functions in
   :mod:`course.measures` that test it, with the variables, years and units used;
 * the lesson(s) that teach it and the questions a student must answer, each asking
-  for a verdict *and* the evidence behind it.
+  for a verdict *and* the evidence behind it;
+* the readings that bear on it: keys into the schema-checked reading list
+  (:mod:`course.readings`, ``course/readings.yaml``).
 
 The excerpts are stored here, so the registry works without the essay file. When the
 essay is available beside the project (``../shared/essay/essay.md``),
@@ -30,6 +32,8 @@ Examples
 True
 >>> [c.id for c in claims.for_lesson("03")]
 ['C3', 'C4', 'C5']
+>>> [r.key for r in claims.readings_for("C2")]
+['snyder-1984', 'christensen-snyder-1990', 'walt-1987', 'waltz-1979']
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class Claim:
     questions: tuple[Question, ...]
     operationalisations: tuple[Operationalisation, ...] = field(default_factory=tuple)
     depends_on_measure: str = ""
+    readings: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -113,7 +118,10 @@ _CLAIMS: tuple[Claim, ...] = (
         testable_form=(
             "Capability shares of the major powers, 1816 to the latest year: concentration "
             "(Ray & Singer's CON), the effective number of poles 1/sum(s^2), and the leader's "
-            "share and lead over the second power, by CINC, military spending and GDP."
+            "share and lead over the second power, by CINC, military spending and GDP. Each "
+            "half of the claim is judged on its own (multipolar: three or more powers at the "
+            "pole threshold; U.S. led: the largest share), and the set of powers is a choice: "
+            "the COW list, the COW list with India, or the G20."
         ),
         datasets=("capabilities", "major_powers", "military_burden", "gdp"),
         measures=(
@@ -122,6 +130,7 @@ _CLAIMS: tuple[Claim, ...] = (
             "course.measures.polarity.effective_poles",
             "course.measures.polarity.polarity_by_year",
             "course.measures.polarity.first_year_ahead",
+            "course.measures.polarity.years_ahead",
         ),
         lessons=("01", "06"),
         questions=(
@@ -138,7 +147,9 @@ _CLAIMS: tuple[Claim, ...] = (
                                "fraction of GDP"),
         ),
         depends_on_measure="By CINC China passes the United States; by GDP or military "
-                           "spending the ranking and the number of poles differ.",
+                           "spending the ranking and the number of poles differ. Adding "
+                           "India, which COW does not list, turns two poles into three.",
+        readings=("deutsch-singer-1964", "waltz-1979", "beckley-2018"),
     ),
     Claim(
         id="C2",
@@ -155,7 +166,9 @@ _CLAIMS: tuple[Claim, ...] = (
             "Among the major powers: alliance formations and terminations per dyad-decade, and "
             "the share of major-power dyads that are allied and in a militarized dispute within "
             "the same window, compared across eras (1816-1913, 1919-1939, 1946-1989, 1990-) and "
-            "against the polarity measures of C1."
+            "against the polarity measures of C1; once with every ATOP pact, once without the "
+            "multilateral non-military pacts (ATOP: bilat 0, no defence, offence or neutrality "
+            "obligation) and once with bilateral pacts only."
         ),
         datasets=("alliances", "alliance_members", "disputes", "major_powers"),
         measures=(
@@ -163,6 +176,9 @@ _CLAIMS: tuple[Claim, ...] = (
             "course.measures.alignment.era_summary",
             "course.measures.alignment.decade_summary",
             "course.measures.alignment.dyad_history",
+            "course.measures.alignment.pact_sensitivity",
+            "course.measures.alignment.dropped_pacts",
+            "course.measures.alignment.allied_and_disputing",
         ),
         lessons=("02", "06"),
         questions=(
@@ -178,8 +194,13 @@ _CLAIMS: tuple[Claim, ...] = (
             Operationalisation("disputes", "disno, statea, stateb, year", "1816-2014",
                                "dispute-dyad-year"),
         ),
-        depends_on_measure="The window length and which obligations count as an alliance "
-                           "change the share of 'ally and rival at once' dyads.",
+        depends_on_measure="Which treaties count decides the turnover comparison: with the "
+                           "1962 Laos declaration and the 1975 Helsinki Final Act, Cold War "
+                           "turnover equals the 19th century's; without the multilateral "
+                           "non-military pacts it is well under half. The window and the "
+                           "obligation type change the share of 'ally and rival at once' "
+                           "dyads.",
+        readings=("snyder-1984", "christensen-snyder-1990", "walt-1987", "waltz-1979"),
     ),
     Claim(
         id="C3",
@@ -224,6 +245,7 @@ _CLAIMS: tuple[Claim, ...] = (
         ),
         depends_on_measure="Counting every dispute or only those that reached the use of "
                            "force, and where the periods are cut, changes the ranking.",
+        readings=("kennedy-1980",),
     ),
     Claim(
         id="C4",
@@ -236,7 +258,8 @@ _CLAIMS: tuple[Claim, ...] = (
             "Britain against Germany, France, Russia and the United States, 1870-1914: CINC, "
             "iron and steel production, military spending (pounds, to 1913), military "
             "personnel and the share of world naval tonnage; the first year each rival "
-            "passes Britain on each measure, and whether it stays ahead."
+            "passes Britain on each measure, and whether it stays ahead. No table measures "
+            "finance, so the 'financial' term is untested here."
         ),
         datasets=("capabilities", "naval_tonnage", "case_prewar_naval"),
         measures=(
@@ -265,7 +288,10 @@ _CLAIMS: tuple[Claim, ...] = (
                                "1909-1914", "pounds (Nock 1922, a polemical source)"),
         ),
         depends_on_measure="At sea Britain stays first throughout; by iron and steel, CINC "
-                           "and military personnel rivals pass it well before 1914.",
+                           "and military personnel rivals pass it well before 1914. GDP "
+                           "verdicts depend on borders (Russia has three pre-1914 values, on "
+                           "the territory of the USSR).",
+        readings=("friedberg-1988", "kennedy-1980"),
     ),
     Claim(
         id="C5",
@@ -314,27 +340,37 @@ _CLAIMS: tuple[Claim, ...] = (
         depends_on_measure="ATOP codes the UK-France pacts only from 1907 and 1912 "
                            "(consultation) and nothing UK-Russia before September 1914; "
                            "whether the Entente 'is' an alliance depends on the dataset.",
+        readings=("snyder-1984", "friedberg-1988"),
     ),
     Claim(
         id="C6",
         title="Burden-shifting, not burden-sharing",
         excerpts=(
-            Excerpt("P5", "in a balance of power system, the goal is burden shifting, not "
-                    "burden sharing"),
-            Excerpt("P5", "it is likely to end up suckered, rather than adequately supported"),
+            Excerpt("P5", "As Christopher Layne said, in a balance of power system, the goal "
+                    "is burden shifting, not burden sharing."),
+            Excerpt("P5", "If, an offshore power managing a system of competing power "
+                    "centers, is taking up new commitments with other allies so they will help "
+                    "it on some number of its own commitments, it is likely to end up "
+                    "suckered, rather than adequately supported."),
         ),
         testable_form=(
-            "The Olson-Zeckhauser (1966) public-good model of alliances and its joint-product "
-            "extension (Sandler 1977): equilibrium burden shares by size and by how public "
-            "the good is; then NATO data: the rank correlation of size (GDP) and burden "
-            "(military spending / GDP) year by year, 1949-latest, and the U.S. share of "
-            "allied spending."
+            "Two kinds of burden-shifting: Layne's, in which the offshore great power shifts "
+            "burdens onto allies, and Olson and Zeckhauser's (1966), in which small allies "
+            "exploit the great. The public-good model and its joint-product extension "
+            "(Sandler 1977): equilibrium burden shares by size and by how public the good is; "
+            "then NATO data: the rank correlation of size (GDP) and burden (military spending "
+            "/ GDP) year by year with its significance, 1949-2018 (SIPRI, Maddison) and "
+            "2014-2024 (NATO's tables), with and without the United States; and the U.S. "
+            "share of allied spending on two definitions and two price bases."
         ),
         datasets=("military_burden", "gdp", "nato_expenditure", "nato_members"),
         measures=(
             "course.models.equilibrium",
             "course.models.free_riding_summary",
             "course.measures.burden.size_burden_correlation",
+            "course.measures.burden.spearman_test",
+            "course.measures.burden.significance_counts",
+            "course.measures.burden.size_burden_nato",
             "course.measures.burden.us_share_nato",
             "course.measures.burden.us_share_cow",
         ),
@@ -342,7 +378,8 @@ _CLAIMS: tuple[Claim, ...] = (
         questions=(
             Question("C6.q1", "Do larger NATO members carry a larger burden, as the "
                      "Olson-Zeckhauser model predicts? In which decades?",
-                     "rank correlation of GDP and military burden by year, with its sign"),
+                     "rank correlation of GDP and military burden by year, with its sign and "
+                     "the years in which it is significant"),
             Question("C6.q2", "Does the answer survive the joint-product extension or a "
                      "different measure of burden (SIPRI against NATO)?",
                      "model shares with a private-benefit share, and both data sources"),
@@ -352,8 +389,12 @@ _CLAIMS: tuple[Claim, ...] = (
                                "fraction of GDP"),
             Operationalisation("gdp", "gdp", "1949-2018", "2011 international dollars"),
         ),
-        depends_on_measure="SIPRI and NATO define defence spending differently, and NATO "
-                           "revises earlier years.",
+        depends_on_measure="The correlation is positive in every year to 2018 but "
+                           "significant in only a few after 1966, and on NATO's own tables it "
+                           "is about zero by 2019; the U.S. share differs by definition and by "
+                           "price base, and NATO revises earlier years.",
+        readings=("olson-zeckhauser-1966", "sandler-forbes-1980", "murdoch-sandler-1982",
+                  "plumper-neumayer-2015", "layne-1997"),
     ),
     Claim(
         id="C7",
@@ -379,6 +420,7 @@ _CLAIMS: tuple[Claim, ...] = (
             "course.measures.cases.share_rows",
             "course.measures.cases.enablers",
             "course.measures.cases.isaf_relative",
+            "course.measures.cases.outside_isaf",
             "course.measures.burden.european_burden",
             "course.measures.burden.european_spending_nato",
         ),
@@ -398,7 +440,10 @@ _CLAIMS: tuple[Claim, ...] = (
                                "2014-2024", "share of GDP"),
         ),
         depends_on_measure="Sorties, strike sorties and enabler sorties give different "
-                           "shares; the 2012 forecast looks different in 2014 and in 2024.",
+                           "shares; ISAF-only troop counts leave out US forces in Operation "
+                           "Enduring Freedom; the 2012 forecast looks different in 2014 and "
+                           "in 2024, and spending is not power projection.",
+        readings=("layne-1997", "beckley-2018"),
     ),
 )
 
@@ -459,6 +504,26 @@ def for_lesson(lesson: str | int) -> list[Claim]:
         lessons = sorted({lesson for claim in _CLAIMS for lesson in claim.lessons})
         raise InputError(f"no claim belongs to lesson {lesson!r}; lessons with claims: "
                          f"{', '.join(lessons)}")
+    return found
+
+
+def readings_for(claim_id: str) -> list:
+    """The readings the claim cites, in the registry's order (:class:`course.readings.Reading`).
+
+    Raises
+    ------
+    DataError
+        If the claim cites a key the reading list does not have.
+    """
+    from course import readings
+
+    found = []
+    for key in get(claim_id).readings:
+        try:
+            found.append(readings.get(key))
+        except InputError:
+            raise DataError(f"claim {get(claim_id).id} cites reading {key!r}, which is not in "
+                            "course/readings.yaml") from None
     return found
 
 

@@ -23,7 +23,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from course.charts.base import PALETTE, chart_data, describe, finish  # noqa: F401
+from course.charts.base import (  # noqa: F401
+    PALETTE,
+    chart_data,
+    describe,
+    finish,
+    label_layers,
+    nice_domain,
+    with_label_places,
+)
 from course.errors import InputError
 from course.measures.alignment import ERAS, SOURCE
 
@@ -216,20 +224,27 @@ def decade_chart(decades: pd.DataFrame, *, column: str = "share_both",
         + (f" Spearman rank correlation {correlation:+.2f}." if correlation is not None else "")
         + (" " + note if note else "")
     )
+    width, height = 460, 300
+    x_domain = nice_domain(rows["poles"])
+    y_domain = nice_domain(rows["value"], zero=True)
+    rows = with_label_places(rows, x="poles", y="value", label="label", x_domain=x_domain,
+                             y_domain=y_domain, width=width, height=height)
     base = alt.Chart(rows).encode(
         x=alt.X("poles:Q", title="Mean effective number of poles (CINC)",
-                scale=alt.Scale(zero=False)),
-        y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt if "%" in fmt else ".1f")),
+                scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
+        y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt if "%" in fmt else ".1f"),
+                scale=alt.Scale(domain=y_domain, nice=False)),
         tooltip=[alt.Tooltip("label:N", title="Decade"),
                  alt.Tooltip("poles:Q", format=".2f", title="Effective poles"),
                  alt.Tooltip("value:Q", format=fmt, title=axis),
                  alt.Tooltip("dyad_years:Q", title="Dyad-years")],
     )
     points = base.mark_circle(size=70, color=PALETTE[0])
-    labels = base.mark_text(dx=14, fontSize=10, color=PALETTE[7]).encode(text="label:N")
+    chart = alt.layer(points, *label_layers(base, x="poles", label="label",
+                                            colour=PALETTE[7]))
     title = _title(f"Decades: effective poles and {SHORT[column]}")
-    return _done(part=part, chart=alt.layer(points, labels), title=title,
-                 description=description, width=460, height=300)
+    return _done(part=part, chart=chart, title=title,
+                 description=description, width=width, height=height)
 
 
 def timeline_chart(panel: pd.DataFrame, *, start: int | None = None,

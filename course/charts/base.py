@@ -8,10 +8,18 @@ concat) made with :func:`finish`, which
   as alt text for handouts);
 * applies the colour-blind-safe Okabe–Ito palette;
 * checks that the spec stays under :data:`MAX_SPEC_BYTES` — charts send only the
-  aggregated rows they draw, never a whole table.
+  aggregated rows they draw, never a whole table;
+* wraps a long subtitle (the sources) to the chart's width, so it never runs off the
+  right edge, and refuses a legend that would silently vanish (see :func:`legend_problems`).
 
-Charts are Vega-Lite 5 specs (Altair 5.5). JupyterLab 4.6 renders that mimetype
-itself, with no network; :func:`use_offline_renderer` selects it.
+Helpers keep charts readable: :func:`series_encoding` (colour and line style of one
+field in one legend) and :func:`with_label_places` / :func:`label_layers` (scatter
+labels that do not overlap).
+
+Charts are Vega-Lite 5.20 specs (Altair 5.5). In JupyterLab they are drawn by the
+course's renderer (``jupyter/labextensions``), which bundles the same Vega-Lite 5.20.1,
+Vega 6.2.0 and vega-embed 7.0.2 as vl-convert, which draws the handouts and
+:func:`to_png` / :func:`to_svg`; :func:`use_offline_renderer` selects the mimetype output.
 
 Examples
 --------
@@ -99,15 +107,295 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
         raise InputError("every course chart needs a non-empty text description (alt text)")
     if isinstance(chart, alt.Chart | alt.LayerChart):
         chart = chart.properties(width=width, height=height)
+    title = wrap_title(title, width)
     chart = chart.properties(title=title, description=description.strip())
-    chart = chart.configure_range(category=PALETTE).configure_view(stroke=None)
-    size = spec_bytes(chart)
+    # Vega cuts axis labels at 180 px and legend labels at 160 px with "…"; course labels
+    # (alliances with their members, definitions of a measure) are longer and must be read.
+    chart = (chart.configure_range(category=PALETTE).configure_view(stroke=None)
+             .configure_axis(labelLimit=400, titleLimit=0)
+             .configure_legend(labelLimit=400, titleLimit=0))
+    spec = chart.to_dict(validate=False)
+    size = len(json.dumps(spec, separators=(",", ":")).encode())
     if size > MAX_SPEC_BYTES:
         raise InputError(
             f"chart {title!r} is {size:,} bytes; course charts must stay under "
             f"{MAX_SPEC_BYTES:,}. Aggregate the data before charting it."
         )
+    problems = legend_problems(spec)
+    if problems:
+        raise InputError("; ".join(problems))
     return chart
+
+
+#: Average width of a character of Vega's default subtitle font (10 px), in pixels.
+_SUBTITLE_CHAR_PX = 5.6
+
+
+def wrap_lines(text: str, limit: int) -> list[str]:
+    """Split ``text`` into lines of at most ``limit`` characters.
+
+    Breaks after "; " (between sources) first, then between words.
+
+    Examples
+    --------
+    >>> wrap_lines("Source: A; B; C", 11)
+    ['Source: A;', 'B; C']
+    >>> wrap_lines("one two three", 20)
+    ['one two three']
+    """
+    lines: list[str] = []
+    for part in _split_keeping(text, "; "):
+        if lines and len(lines[-1]) + 1 + len(part) <= limit:
+            lines[-1] = f"{lines[-1]} {part}"
+            continue
+        line = ""
+        for word in part.split(" "):
+            if line and len(line) + 1 + len(word) > limit:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _split_keeping(text: str, separator: str) -> list[str]:
+    pieces = text.split(separator)
+    return [p + separator.rstrip() for p in pieces[:-1]] + pieces[-1:]
+
+
+def wrap_title(title: Any, width: int) -> Any:
+    """The title with its subtitle wrapped to ``width`` pixels (strings and lists alike).
+
+    Examples
+    --------
+    >>> t = wrap_title(alt.TitleParams("T", subtitle="Source: " + "word " * 40), 560)
+    >>> max(len(line) for line in t.subtitle) <= 560 / _SUBTITLE_CHAR_PX, len(t.subtitle)
+    (True, 3)
+    >>> wrap_title(alt.TitleParams("T", subtitle="Source: A"), 560).subtitle
+    'Source: A'
+
+    """
+    if not isinstance(title, alt.TitleParams) or title.subtitle is alt.Undefined:
+        return title
+    limit = max(40, int(width / _SUBTITLE_CHAR_PX))
+    given = [title.subtitle] if isinstance(title.subtitle, str) else list(title.subtitle)
+    lines = [line for text in given for line in wrap_lines(str(text), limit)]
+    if lines == given:
+        return title
+    wrapped = alt.TitleParams(**{**title.to_dict(validate=False), "subtitle": lines})
+    return wrapped
+
+
+#: Encoding channels that draw a legend.
+LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "strokeDash", "opacity", "size")
+
+
+def legend_problems(spec: dict) -> list[str]:
+    """Legends a spec asks for that Vega-Lite would not draw as meant.
+
+    When two channels encode the same field (say ``color`` and ``strokeDash``),
+    Vega-Lite merges them into one legend; if one of them says ``legend: null``, the
+    merged legend disappears and the colours go unexplained. Use
+    :func:`series_encoding` instead.
+
+    Examples
+    --------
+    >>> bad = {"mark": "line", "encoding": {
+    ...     "color": {"field": "m", "type": "nominal"},
+    ...     "strokeDash": {"field": "m", "type": "nominal", "legend": None}}}
+    >>> legend_problems(bad)[0][:44]
+    "field 'm' is encoded by color and strokeDash"
+    >>> legend_problems({"encoding": {"color": {"field": "m", "type": "nominal"}}})
+    []
+    """
+    problems = []
+    for node in _walk(spec):
+        encoding = node.get("encoding")
+        if not isinstance(encoding, dict):
+            continue
+        by_field: dict[str, list[tuple[str, dict]]] = {}
+        for channel in LEGEND_CHANNELS:
+            definition = encoding.get(channel)
+            if isinstance(definition, dict) and "field" in definition:
+                by_field.setdefault(str(definition["field"]), []).append((channel, definition))
+        for field_name, uses in by_field.items():
+            hidden = [c for c, d in uses if "legend" in d and d["legend"] is None]
+            shown = [c for c, d in uses if not ("legend" in d and d["legend"] is None)]
+            titles = {str(d.get("title")) for c, d in uses}
+            if len(uses) > 1 and hidden and shown:
+                problems.append(
+                    f"field {field_name!r} is encoded by {' and '.join(c for c, _ in uses)} "
+                    f"but {' and '.join(hidden)} has legend=None, which hides the merged "
+                    "legend: build both with course.charts.base.series_encoding")
+            elif len(uses) > 1 and len(titles) > 1 and not hidden:
+                problems.append(
+                    f"field {field_name!r} is encoded by {' and '.join(c for c, _ in uses)} "
+                    f"with different titles {sorted(titles)}: two legends for one field; "
+                    "build both with course.charts.base.series_encoding")
+    return problems
+
+
+def _walk(node: Any):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+#: Line styles for up to four series, solid first (Vega strokeDash arrays).
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
+
+
+def series_encoding(field: str, domain: list[str], *, title: str | None,
+                    colours: list[str] | None = None, dashes: list[list[int]] | None = None,
+                    legend: alt.Legend | None = None) -> dict[str, Any]:
+    """``color`` and ``strokeDash`` of one field, drawn as one legend (line charts).
+
+    Telling lines apart by dash as well as colour keeps them apart in grey print and for
+    readers with a colour-vision deficiency; the shared title makes Vega-Lite draw a
+    single legend whose symbols show both.
+
+    Examples
+    --------
+    >>> enc = series_encoding("measure", ["CINC", "GDP"], title="Measure")
+    >>> sorted(enc)
+    ['color', 'strokeDash']
+    >>> enc["color"].to_dict()["title"] == enc["strokeDash"].to_dict()["title"]
+    True
+    """
+    colours = colours or PALETTE[:len(domain)]
+    dashes = dashes or DASHES[:len(domain)]
+    shared = {"title": title, "sort": list(domain)}
+    if legend is not None:
+        shared["legend"] = legend
+    return {
+        "color": alt.Color(f"{field}:N", scale=alt.Scale(domain=list(domain),
+                                                         range=list(colours)), **shared),
+        "strokeDash": alt.StrokeDash(f"{field}:N", scale=alt.Scale(domain=list(domain),
+                                                                   range=list(dashes)),
+                                     **shared),
+    }
+
+
+def place_labels(x_px: list[float], y_px: list[float], labels: list[str], *,
+                 width: float, height: float, font_px: float = 10,
+                 gap: float = 7) -> list[tuple[str, float]]:
+    """Where to put each point's label so that labels do not overlap: (side, dy).
+
+    ``x_px``/``y_px`` are the points' positions in pixels (y downwards), inside a plot
+    of ``width`` × ``height``. Each label goes to the ``"right"`` or ``"left"`` of its
+    point, shifted ``dy`` pixels up or down if needed; the first free place wins, in the
+    order right, left, then right/left a line higher or lower, two lines, and so on.
+
+    Examples
+    --------
+    >>> place_labels([100, 102], [50, 50], ["1810s", "1820s"], width=400, height=200)
+    [('right', 0.0), ('left', 0.0)]
+    >>> place_labels([390], [50], ["a long label"], width=400, height=200)
+    [('left', 0.0)]
+    """
+    char_px, line_px = 0.6 * font_px, font_px + 3
+    placed: list[tuple[float, float, float, float]] = []
+    points = [(x - 4, y - 4, x + 4, y + 4) for x, y in zip(x_px, y_px, strict=True)]
+    result: list[tuple[str, float]] = [("right", 0.0)] * len(labels)
+    order = sorted(range(len(labels)), key=lambda i: (x_px[i], y_px[i]))
+    shifts = [0.0]
+    for step in range(1, 5):
+        shifts += [-step * line_px, step * line_px]
+    for i in order:
+        w = len(str(labels[i])) * char_px
+        best = None
+        for dy in shifts:
+            for side in ("right", "left"):
+                x0 = x_px[i] + gap if side == "right" else x_px[i] - gap - w
+                box = (x0, y_px[i] + dy - line_px / 2, x0 + w, y_px[i] + dy + line_px / 2)
+                inside = box[0] >= 0 and box[2] <= width and box[1] >= -line_px / 2 \
+                    and box[3] <= height + line_px / 2
+                clear = not any(_overlap(box, other) for other in placed) and not any(
+                    _overlap(box, p) for j, p in enumerate(points) if j != i)
+                if inside and clear:
+                    best = (side, dy, box)
+                    break
+            if best:
+                break
+        if best is None:  # crowded: keep it beside its point, inside the plot
+            x0 = x_px[i] + gap
+            side = "right" if x0 + w <= width else "left"
+            x0 = x0 if side == "right" else x_px[i] - gap - w
+            best = (side, 0.0, (x0, y_px[i] - line_px / 2, x0 + w, y_px[i] + line_px / 2))
+        placed.append(best[2])
+        result[i] = (best[0], float(best[1]))
+    return result
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def with_label_places(data, *, x: str, y: str, label: str,
+                      x_domain: tuple[float, float], y_domain: tuple[float, float],
+                      width: int, height: int, x_log: bool = False, font_px: float = 10):
+    """``data`` plus ``label_side`` and ``label_y``: where :func:`label_layers` writes labels.
+
+    The scatter's x and y scales must use ``x_domain`` and ``y_domain`` with
+    ``nice=False``, so that pixel positions can be computed here.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"x": [1.0, 1.01], "y": [0.0, 0.0], "name": ["a", "b"]})
+    >>> placed = with_label_places(rows, x="x", y="y", label="name", x_domain=(0, 2),
+    ...                            y_domain=(0, 1), width=400, height=200)
+    >>> placed["label_side"].tolist()
+    ['right', 'left']
+    """
+    import math
+
+    def to_px(value, lo, hi, size, log=False):
+        if log:
+            value, lo, hi = math.log10(value), math.log10(lo), math.log10(hi)
+        return (value - lo) / (hi - lo) * size
+
+    rows = data.copy()
+    xs = [to_px(v, *x_domain, width, x_log) for v in rows[x]]
+    ys = [height - to_px(v, *y_domain, height) for v in rows[y]]
+    places = place_labels(xs, ys, [str(v) for v in rows[label]], width=width, height=height,
+                          font_px=font_px)
+    per_px = (y_domain[1] - y_domain[0]) / height
+    rows["label_side"] = [side for side, _ in places]
+    rows["label_y"] = [round(value - dy * per_px, 6)
+                       for value, (_, dy) in zip(rows[y], places, strict=True)]
+    return rows
+
+
+def label_layers(base: alt.Chart, *, x: str, label: str, font_px: float = 10,
+                 colour: str = "#000000") -> list[alt.Chart]:
+    """Text layers for the labels placed by :func:`with_label_places` (same data as ``base``)."""
+    layers = []
+    for side, align, dx in (("right", "left", 7), ("left", "right", -7)):
+        layers.append(base.transform_filter(alt.datum.label_side == side).mark_text(
+            align=align, dx=dx, baseline="middle", fontSize=font_px, color=colour).encode(
+            x=alt.X(f"{x}:Q"), y=alt.Y("label_y:Q"), text=alt.Text(f"{label}:N"),
+            tooltip=alt.value(None)))
+    return layers
+
+
+def nice_domain(values, *, zero: bool = False, pad: float = 0.05) -> tuple[float, float]:
+    """A padded [low, high] for a linear axis (from 0 when ``zero``).
+
+    Examples
+    --------
+    >>> nice_domain([0.1, 0.4], zero=True)
+    (0.0, 0.415)
+    """
+    lo, hi = float(min(values)), float(max(values))
+    span = (hi - lo) or abs(hi) or 1.0
+    low = 0.0 if zero and lo >= 0 else lo - pad * span
+    return (round(low, 10), round(hi + pad * span, 10))
 
 
 def spec_bytes(chart: Any) -> int:

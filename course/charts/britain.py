@@ -200,12 +200,18 @@ def capability_chart(series: pd.DataFrame, measure: str, crossings: list | None 
     data["power"] = data["power"].astype(str)
     powers = list(dict.fromkeys(
         [p for p in ["Britain"] if p in set(data["power"])] + sorted(set(data["power"]))))
+    # A share (CINC, share of world naval tonnage) reads as a percentage and needs no unit
+    # beside a label that already says "share"; other measures name their unit.
+    share = spec.unit.startswith("share of")
+    axis_title = spec.label if share and "share" in spec.label else f"{spec.label} ({spec.unit})"
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year"),
-        y=alt.Y("value:Q", title=f"{spec.label} ({spec.unit})"),
+        y=alt.Y("value:Q", title=axis_title[0].upper() + axis_title[1:],
+                axis=alt.Axis(format=".0%") if share else alt.Axis()),
         color=alt.Color("power:N", scale=_power_scale(powers), title="power"),
         tooltip=[alt.Tooltip("power:N"), alt.Tooltip("year:Q", format="d"),
-                 alt.Tooltip("value:Q", title=spec.label, format=",.4~g")],
+                 alt.Tooltip("value:Q", title=spec.label,
+                             format=".1%" if share else ",.4~g")],
     )
     first, last = int(data["year"].min()), int(data["year"].max())
     at_end = data[data["year"] == last].sort_values("value", ascending=False)

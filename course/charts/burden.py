@@ -18,7 +18,14 @@ import math
 import altair as alt
 import pandas as pd
 
-from course.charts.base import PALETTE, describe, finish
+from course.charts.base import (
+    PALETTE,
+    describe,
+    finish,
+    label_layers,
+    nice_domain,
+    with_label_places,
+)
 from course.errors import InputError
 
 __all__ = [
@@ -101,16 +108,20 @@ def model_chart(table: pd.DataFrame) -> alt.Chart:
                   description=description, height=260)
 
 
-def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
+def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.LayerChart:
     """Line of the yearly Spearman correlation between allies' GDP and military burden.
 
     Parameters
     ----------
     corr : DataFrame
-        As returned by :func:`course.measures.burden.size_burden_correlation`.
+        As returned by :func:`course.measures.burden.size_burden_correlation`; with a
+        ``p_value`` column, the years with p < 0.05 are drawn as larger filled points.
+    source : str, optional
+        Source line (default: SIPRI share of GDP and Maddison GDP).
     """
     _need(corr, ["year", "rho", "n_used"], "correlation_chart")
-    data = corr[["year", "rho", "n_used"] + (["largest"] if "largest" in corr else [])].copy()
+    extra = [c for c in ("largest", "p_value") if c in corr]
+    data = corr[["year", "rho", "n_used"] + extra].copy()
     data["rho"] = data["rho"].astype(float).round(3)
     valid = data.dropna(subset=["rho"])
     if valid.empty:
@@ -124,21 +135,33 @@ def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
         f"military spending as a share of GDP, {first}-{last}. It is positive in "
         f"{share_positive:.0%} of years, highest in {int(peak['year'])} "
         f"({peak['rho']:.2f}) and lowest in {int(low['year'])} ({low['rho']:.2f}).")
+    if "p_value" in data:
+        data["p_value"] = data["p_value"].astype(float).round(4)
+        significant = int((valid["p_value"].astype(float) < 0.05).sum())
+        description += (f" It is significant (p < 0.05) in {significant} of {len(valid)} "
+                        "years, drawn as larger filled points.")
     base = alt.Chart(data)
-    line = base.mark_line(point=True, color=PALETTE[0]).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
-                scale=alt.Scale(nice=False, zero=False)),
-        y=alt.Y("rho:Q", title="rank correlation of size and burden",
-                scale=alt.Scale(domain=[-1, 1])),
-        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rho:Q", format=".2f"),
-                 alt.Tooltip("n_used:Q", title="allies with data")]
-        + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data else []),
-    )
+    x = alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+              scale=alt.Scale(nice=False, zero=False))
+    y = alt.Y("rho:Q", title="rank correlation of size and burden",
+              scale=alt.Scale(domain=[-1, 1]))
+    tooltip = ([alt.Tooltip("year:Q", format="d"), alt.Tooltip("rho:Q", format=".2f"),
+                alt.Tooltip("n_used:Q", title="allies with data")]
+               + ([alt.Tooltip("p_value:Q", title="p-value", format=".3f")]
+                  if "p_value" in data else [])
+               + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data
+                  else []))
+    line = base.mark_line(point=True, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y="y:Q")
-    return finish(alt.layer(zero, line),
+    layers = [zero, line]
+    if "p_value" in data:
+        layers.append(base.transform_filter(alt.datum.p_value < 0.05).mark_point(
+            filled=True, size=70, color=PALETTE[1] if len(PALETTE) > 1 else "black")
+            .encode(x=x, y=y, tooltip=tooltip))
+    return finish(alt.layer(*layers),
                   title=_title("Do bigger allies carry heavier burdens?",
-                               f"{SOURCE_SIPRI} (share of GDP); {SOURCE_MADDISON} (GDP); "
-                               "NATO accession dates"),
+                               source or (f"{SOURCE_SIPRI} (share of GDP); {SOURCE_MADDISON} "
+                                          "(GDP); NATO accession dates")),
                   description=description, height=260)
 
 
@@ -162,18 +185,28 @@ def scatter_chart(table: pd.DataFrame, year: int) -> alt.Chart:
         f"military spending as a share of GDP. The largest economy, {top['country']}, "
         f"spends {top['milex_share_gdp']:.1%}; the heaviest burden is "
         f"{heaviest['country']}'s at {heaviest['milex_share_gdp']:.1%}.")
-    chart = alt.Chart(data).mark_circle(size=70, color=PALETTE[0]).encode(
-        x=alt.X("gdp:Q", scale=alt.Scale(type="log"), title="GDP (log scale)"),
+    width, height = 560, 300
+    positive = data[data["gdp"] > 0]
+    x_domain = (10 ** math.floor(math.log10(positive["gdp"].min())),
+                10 ** math.ceil(math.log10(positive["gdp"].max())))
+    y_domain = nice_domain(data["milex_share_gdp"], zero=True)
+    data = with_label_places(positive, x="gdp", y="milex_share_gdp", label="country",
+                             x_domain=x_domain, y_domain=y_domain, width=width,
+                             height=height, x_log=True)
+    base = alt.Chart(data)
+    chart = base.mark_circle(size=70, color=PALETTE[0]).encode(
+        x=alt.X("gdp:Q", scale=alt.Scale(type="log", domain=x_domain, nice=False),
+                title="GDP (million 2011 US$, log scale)"),
         y=alt.Y("milex_share_gdp:Q", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=y_domain, nice=False),
                 title="military spending / GDP"),
         tooltip=["country:N", alt.Tooltip("gdp:Q", format=",.0f"),
                  alt.Tooltip("milex_share_gdp:Q", format=".2%", title="burden")],
     )
-    labels = chart.mark_text(align="left", dx=6, fontSize=10).encode(text="country:N")
-    return finish(alt.layer(chart, labels),
+    return finish(alt.layer(chart, *label_layers(base, x="gdp", label="country")),
                   title=_title(f"Size and burden of NATO allies, {year}",
                                f"{SOURCE_SIPRI}; {SOURCE_MADDISON}"),
-                  description=description, height=300)
+                  description=description, width=width, height=height)
 
 
 def us_share_chart(shares: pd.DataFrame) -> alt.Chart:
@@ -232,7 +265,8 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
     source : str
         Shown in the subtitle.
     percent : bool, default True
-        Format the axis as a percentage (``value`` is a fraction).
+        ``value`` is a share of GDP (a fraction): the axis shows percentages from 0%, and
+        a note marks 2020, when GDP fell and every share of GDP jumped.
     """
     _need(series, ["year", "value"], "europe_chart")
     data = series[["year", "value"]].dropna().copy()
@@ -246,25 +280,35 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
         return format(at[year], fmt) if year in at.index and not math.isnan(at[year]) else "n/a"
 
     first, last = int(data["year"].min()), int(data["year"].max())
+    marks = pd.DataFrame({"year": [2012, 2014, 2020, 2022],
+                          "event": ["essay (2012)", "Crimea (2014)", "2020: GDP fell",
+                                    "Ukraine (2022)"],
+                          "ypix": [8, 22, 36, 8],
+                          # the 2020 note is written to the left of its rule, clear of 2022
+                          "align": ["left", "left", "right", "left"]})
+    if not percent:  # the 2020 note explains a jump in a share of GDP, not in amounts
+        marks = marks[marks["year"] != 2020]
+    marks = marks[(marks["year"] >= first) & (marks["year"] <= last)]
     description = (f"Line chart of {label} for European NATO allies, {first}-{last}: "
                    f"{_v(first)} in {first}, {_v(2012)} in 2012, {_v(2014)} in 2014, "
-                   f"{_v(2021)} in 2021 and {_v(last)} in {last}. Vertical rules mark the "
-                   "essay (2012), Crimea (2014) and the invasion of Ukraine (2022).")
-    marks = pd.DataFrame({"year": [2012, 2014, 2022],
-                          "event": ["essay (2012)", "Crimea (2014)", "Ukraine (2022)"],
-                          "ypix": [8, 22, 8]})
-    marks = marks[(marks["year"] >= first) & (marks["year"] <= last)]
+                   f"{_v(2021)} in 2021 and {_v(last)} in {last}. Vertical rules mark "
+                   + ", ".join(marks["event"]) + ".")
+    if percent and 2020 in set(marks["year"]):
+        description += (" In 2020 the economies shrank while spending did not, so spending "
+                        "as a share of GDP jumped for that year.")
     line = alt.Chart(data).mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(nice=False, zero=False)),
+        # Shares start at 0%, so a change of a few tenths of a point looks its real size.
         y=alt.Y("value:Q", title=label, axis=alt.Axis(format="%" if percent else ",.0f"),
-                scale=alt.Scale(zero=False)),
+                scale=alt.Scale(zero=percent)),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=fmt)],
     )
     rules = alt.Chart(marks).mark_rule(color=PALETTE[5], strokeDash=[4, 3]).encode(
         x="year:Q", tooltip=["event:N"])
-    text = alt.Chart(marks).mark_text(align="left", dx=3, color=PALETTE[5],
-                                      fontSize=10).encode(
+    texts = [alt.Chart(marks).transform_filter(alt.datum.align == align).mark_text(
+        align=align, dx=3 if align == "left" else -3, color=PALETTE[5], fontSize=10).encode(
         x="year:Q", y=alt.Y("ypix:Q", scale=None), text="event:N")
-    return finish(alt.layer(line, rules, text),
+        for align in ("left", "right")]
+    return finish(alt.layer(line, rules, *texts),
                   title=_title(f"European allies: {label}", source),
                   description=description, height=260)

@@ -23,7 +23,7 @@ import pandas as pd
 from course.charts.base import PALETTE, describe, finish
 from course.errors import InputError
 
-__all__ = ["CASES_SOURCE", "describe", "isaf_chart", "shares_chart"]
+__all__ = ["CASES_SOURCE", "SIDES", "describe", "isaf_chart", "share_side", "shares_chart"]
 
 CASES_SOURCE = ("course case tables (one cited public source per bar: see the tooltip "
                 "and the id column)")
@@ -37,8 +37,32 @@ def _title(text: str, source: str) -> alt.TitleParams:
     return alt.TitleParams(text=text, subtitle=lines, anchor="start")
 
 
+#: Whose share a bar is, in the order the panels are drawn.
+SIDES = ("The United States", "Allies without the US", "All of NATO, US included")
+
+
+def share_side(nation: str) -> str:
+    """Which panel a stated share belongs to: the US, the allies, or NATO as a whole.
+
+    Examples
+    --------
+    >>> [share_side(n) for n in ["United States (US Air Force only)", "France + United Kingdom",
+    ...                          "All non-US participants", "NATO (incl. US)"]]
+    ['The United States', 'Allies without the US', 'Allies without the US', \
+'All of NATO, US included']
+    """
+    if nation.startswith("United States"):
+        return SIDES[0]
+    if "incl. US" in nation or "including the US" in nation:
+        return SIDES[2]
+    return SIDES[1]
+
+
 def shares_chart(shares: pd.DataFrame, title: str = "Shares as the sources state them"):
-    """Horizontal bars: one per stated share, labelled with nation, metric and row id.
+    """Horizontal bars, one per stated share, in panels: the US's shares, the allies'.
+
+    Every bar is labelled with who, what (metric) and the row id; a share the source
+    states in words ("a quarter") is drawn paler at its plain value, and the label says so.
 
     Parameters
     ----------
@@ -53,35 +77,52 @@ def shares_chart(shares: pd.DataFrame, title: str = "Shares as the sources state
     data = shares.dropna(subset=["share_pct"]).copy()
     if data.empty:
         raise InputError("shares_chart: no numeric or word shares to draw")
+    words = data["from_words"].astype(bool)
     data["label"] = (data["nation"].str.slice(0, 34) + " · "
                      + data["metric"].str.replace("share_of_", "", regex=False)
                      .str.replace("_pct", "", regex=False).str.replace("_", " ")
-                     + " (" + data["id"] + ")")
+                     + " (" + data["id"] + words.map({True: ", in words", False: ""}) + ")")
     data["share_pct"] = data["share_pct"].round(1)
-    data["how"] = data["from_words"].map({True: "stated in words", False: "stated as a number"})
+    data["how"] = words.map({True: "stated in words", False: "stated as a number"})
+    data["shade"] = words.map({True: 0.45, False: 1.0})
+    data["side"] = data["nation"].map(share_side)
     data["source"] = data["source"].str.slice(0, 120)
-    data = data[["case", "label", "share_pct", "stated", "how", "value_qualifier", "source",
-                 "id"]]
+    data = data[["case", "side", "label", "share_pct", "stated", "how", "shade",
+                 "value_qualifier", "source", "id"]]
     us = data[data["label"].str.startswith("United States · all sorties")]
-    parts = [f"{len(data)} stated shares from {data['case'].nunique()} case(s)"]
+    sides = [side for side in SIDES if side in set(data["side"])]
+    counts = data["side"].value_counts()
+    parts = [f"{len(data)} stated shares from {data['case'].nunique()} case(s): "
+             + ", ".join(f"{counts[side]} for {side[0].lower() + side[1:]}" for side in sides)]
     if len(us):
         parts.append(f"the US share of all sorties is given as {us['share_pct'].iloc[0]:.0f}%")
     description = ("Bar chart of " + "; ".join(parts) + ". Each bar is one cited figure; "
-                   "shares stated in words are drawn at their plain value and marked.")
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
-        x=alt.X("share_pct:Q", title="share (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("case:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
-                        legend=alt.Legend(orient="top")),
-        opacity=alt.Opacity("how:N", scale=alt.Scale(domain=["stated as a number",
-                                                             "stated in words"],
-                                                     range=[1.0, 0.5]),
-                            legend=alt.Legend(orient="top", title=None)),
-        tooltip=["id:N", "case:N", "label:N", "stated:N", "how:N",
-                 alt.Tooltip("value_qualifier:N", title="qualifier"), "source:N"],
-    )
-    return finish(chart, title=_title(title, CASES_SOURCE), description=description,
-                  height=max(120, 18 * len(data)))
+                   "shares stated in words are drawn paler at their plain value.")
+    cases = list(dict.fromkeys(data["case"]))
+    panels = []
+    for side in sides:
+        rows = data[data["side"] == side]
+        panels.append(alt.Chart(rows).mark_bar().encode(
+            # The same label width in every panel, so the bars start at the same place.
+            y=alt.Y("label:N", sort=None, title=None,
+                    axis=alt.Axis(labelLimit=420, minExtent=330)),
+            x=alt.X("share_pct:Q", title="share (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("case:N", title=None,
+                            scale=alt.Scale(domain=cases, range=PALETTE[:len(cases)]),
+                            legend=alt.Legend(orient="top") if len(cases) > 1 else None),
+            opacity=alt.Opacity("shade:Q", scale=None, legend=None),
+            tooltip=["id:N", "case:N", "label:N", "stated:N", "how:N",
+                     alt.Tooltip("value_qualifier:N", title="qualifier"), "source:N"],
+        ).properties(title=alt.TitleParams(f"{side}: {len(rows)} stated "
+                                           f"share{'s' if len(rows) != 1 else ''}",
+                                           anchor="start", fontSize=12),
+                     width=400, height=18 * len(rows)))
+    chart = alt.vconcat(*panels, spacing=18).resolve_scale(x="shared")
+    note = ("paler bars and \"in words\": the source gives the share in words "
+            "(\"a quarter\"), drawn at that value")
+    heading = alt.TitleParams(title, subtitle=[f"Source: {CASES_SOURCE}", note],
+                              anchor="start")
+    return finish(chart, title=heading, description=description, width=820)
 
 
 def isaf_chart(relative: pd.DataFrame, basis: str = "population") -> alt.Chart:

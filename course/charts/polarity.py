@@ -23,7 +23,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from course.charts.base import PALETTE, chart_data, colour_scale, describe, finish  # noqa: F401
+from course.charts.base import (  # noqa: F401
+    PALETTE,
+    chart_data,
+    colour_scale,
+    describe,
+    finish,
+    series_encoding,
+)
 from course.errors import InputError
 from course.measures.polarity import MEASURE_SHORT, MEASURES, SCOPES, SOURCES
 
@@ -118,8 +125,8 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     description = (
         f"Line chart of each power's share of {MEASURE_SHORT[measure]} among "
         f"{_scope_words(scope)}, {first} to {last}, for {which}. "
-        f"In {last} {lead['stateabb']} has the largest share, {lead['share']:.0%}"
-        + (f", ahead of {final.iloc[1]['stateabb']} with {final.iloc[1]['share']:.0%}."
+        f"In {last} {lead['stateabb']} has the largest share, {lead['share']:.1%}"
+        + (f", ahead of {final.iloc[1]['stateabb']} with {final.iloc[1]['share']:.1%}."
            if len(final) > 1 else ".")
     )
     domain = list(keep.index)
@@ -230,11 +237,7 @@ def leader_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "
         x=_x(first, last), detail="segment:N",
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
-        color=alt.Color("rank:N", title=None, scale=alt.Scale(domain=["Leader", "Second"],
-                                                               range=[PALETTE[0], PALETTE[1]])),
-        strokeDash=alt.StrokeDash("rank:N", legend=None,
-                                  scale=alt.Scale(domain=["Leader", "Second"],
-                                                  range=[[1, 0], [6, 3]])),
+        **series_encoding("rank", ["Leader", "Second"], title=None),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:N"),
                  alt.Tooltip("power:N", title="Power"),
                  alt.Tooltip("share:Q", format=".1%", title="Share")],
@@ -290,11 +293,7 @@ def measures_chart(comparison: pd.DataFrame, *, column: str = "eff_poles",
         x=_x(first, last), detail="segment:N",
         y=alt.Y("value:Q", title=labels[column],
                 axis=alt.Axis(format=".0%") if fmt == ".0%" else alt.Axis()),
-        color=alt.Color("measure:N", title="Measure",
-                        scale=alt.Scale(domain=domain, range=PALETTE[:3])),
-        strokeDash=alt.StrokeDash("measure:N", legend=None,
-                                  scale=alt.Scale(domain=domain,
-                                                  range=[[1, 0], [6, 3], [2, 2]])),
+        **series_encoding("measure", domain, title="Measure"),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("measure:N"),
                  alt.Tooltip("value:Q", format=".2f" if fmt == ".1f" else ".1%",
                              title=labels[column]),

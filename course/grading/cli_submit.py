@@ -8,7 +8,9 @@ refused (no student id, not a notebook, another course or assignment).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from course import paths
 from course.grading.submit import submit
 
 
@@ -22,8 +24,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "the notebook)")
 
 
+def find_notebook(name: str, here: Path | None = None) -> Path:
+    """The notebook ``name`` names, from the folder a terminal opens in as well.
+
+    A name that is not a file here but is a bare file name (the hint in each problem
+    set: ``course submit ps1.ipynb ...``) is looked for in the course's
+    ``exercises/<name>/`` folder, so the command works as printed both beside the
+    notebook and from the course folder, where JupyterLab's terminal starts.
+
+    Examples
+    --------
+    >>> found = find_notebook("ps1.ipynb", here=paths.PROJECT_ROOT)
+    >>> found.relative_to(paths.PROJECT_ROOT).as_posix()
+    'exercises/ps1/ps1.ipynb'
+    """
+    here = Path.cwd() if here is None else here
+    given = Path(name)
+    if (here / given).exists() or given.is_absolute() or len(given.parts) > 1:
+        return here / given
+    for folder in (here / "exercises" / given.stem, paths.EXERCISES_DIR / given.stem):
+        if (folder / given.name).is_file():
+            return folder / given.name
+    return here / given
+
+
 def run(args: argparse.Namespace) -> int:
-    report = submit(args.notebook, args.student_id, assignment=args.assignment,
+    notebook = find_notebook(args.notebook)
+    if notebook != Path.cwd() / args.notebook:
+        print(f"Submitting {notebook}")
+    report = submit(notebook, args.student_id, assignment=args.assignment,
                     time_limit=args.time_limit, out_dir=args.out_dir)
     print(report.text())
     return 0 if report.all_good else 2

@@ -31,6 +31,13 @@ Eras (:data:`ERAS`) leave out the world wars (1914–1918, 1939–1945). ATOP co
 formal written alliances: ententes without a treaty, secret understandings, détente,
 tacit cooperation (the U.S.–China rapprochement of the 1970s) are invisible here.
 
+Which treaties count (``pacts``, :data:`PACT_RULES`) is a choice too, made from ATOP's
+own codes: ``"all"``; ``"bilateral"`` (ATOP ``bilat`` = 1); or ``"military"``, which drops
+*multilateral non-military pacts* — multilateral (``bilat`` = 0) alliances that promise
+no defence, offence or neutrality, only non-aggression or consultation (such as the 1962
+declaration on the neutrality of Laos, ATOP 3460, and the 1975 Helsinki Final Act, ATOP
+3740, which rivals of both blocs signed). :func:`dropped_pacts` lists what a rule drops.
+
 Examples
 --------
 >>> members = pd.DataFrame({"atopid": [1, 1], "ccode": [200, 220], "yrent": [1900, 1900],
@@ -67,6 +74,12 @@ OBLIGATIONS = {
     "nonagg": "non-aggression pacts",
     "consul": "consultation pacts",
 }
+#: Which ATOP treaties count as alliances (see the module notes).
+PACT_RULES = {
+    "all": "every ATOP alliance",
+    "bilateral": "bilateral pacts only",
+    "military": "without multilateral non-military pacts",
+}
 HOSTILITY = {1: "no militarized action", 2: "threat", 3: "display", 4: "use of force", 5: "war"}
 FIRST_YEAR, LAST_ALLIANCE_YEAR, LAST_DISPUTE_YEAR = 1816, 2018, 2014
 SOURCE = "ATOP 5.1 (Leeds et al. 2002); dyadic MID 4.02 (Maoz et al. 2019); COW major powers v2024"
@@ -85,6 +98,106 @@ def check_obligation(obligation: str) -> str:
         raise InputError(f"unknown obligation type {obligation!r}; pass one of "
                          f"{', '.join(map(repr, OBLIGATIONS))}")
     return obligation
+
+
+def check_pacts(pacts: str) -> str:
+    """Return ``pacts`` if it is a rule of :data:`PACT_RULES`, else raise InputError."""
+    if pacts not in PACT_RULES:
+        raise InputError(f"unknown rule for which pacts count {pacts!r}; pass one of "
+                         f"{', '.join(map(repr, PACT_RULES))}")
+    return pacts
+
+
+def kept_pacts(pacts: str = "all", *, alliances: pd.DataFrame | None = None) -> set[int]:
+    """ATOP ids of the alliances that count under a rule of :data:`PACT_RULES`.
+
+    The rules use ATOP's alliance-level codes: ``bilat`` (1 = two members) and the
+    obligation flags ``defense``, ``offense``, ``neutral``, ``nonagg``, ``consul``.
+    ``"military"`` keeps every bilateral pact and every multilateral pact with a
+    defence, offence or neutrality obligation.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"atopid": [1, 2, 3], "bilat": [1, 0, 0],
+    ...     "defense": [0, 1, 0], "offense": [0, 0, 0], "neutral": [0, 0, 0],
+    ...     "nonagg": [1, 0, 1], "consul": [0, 1, 1]})
+    >>> sorted(kept_pacts("military", alliances=table)), sorted(kept_pacts("bilateral",
+    ...                                                                   alliances=table))
+    ([1, 2], [1])
+    """
+    check_pacts(pacts)
+    table = _load("alliances") if alliances is None else alliances
+    ids = _int(table["atopid"], -1)
+    if pacts == "all":
+        return {int(i) for i in ids}
+    bilateral = _int(table["bilat"], 0) == 1
+    if pacts == "bilateral":
+        return {int(i) for i in ids[bilateral]}
+    military = ((_int(table["defense"], 0) == 1) | (_int(table["offense"], 0) == 1)
+                | (_int(table["neutral"], 0) == 1))
+    return {int(i) for i in ids[bilateral | military]}
+
+
+def dropped_pacts(pacts: str = "military", *, alliances: pd.DataFrame | None = None,
+                  alliance_members: pd.DataFrame | None = None,
+                  major_powers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The alliances a rule leaves out that joined at least two major powers.
+
+    Only these can change the major-power measures of this module, so this is the
+    list to read before trusting a rule.
+
+    Returns
+    -------
+    DataFrame ``atopid, begyr, endyr, n_members, obligations, major_powers`` (the
+    abbreviations of the members that were major powers while members), by ``begyr``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"atopid": [5], "begyr": [1975], "endyr": [pd.NA],
+    ...     "bilat": [0], "defense": [0], "offense": [0], "neutral": [0], "nonagg": [1],
+    ...     "consul": [0], "n_members": [35]})
+    >>> members = pd.DataFrame({"atopid": [5, 5, 5], "ccode": [2, 365, 390],
+    ...                         "yrent": [1975] * 3, "yrexit": [1990] * 3})
+    >>> majors = pd.DataFrame({"ccode": [2, 365], "stateabb": ["USA", "RUS"],
+    ...                        "start_year": [1816, 1816], "end_year": [2024, 2024]})
+    >>> dropped_pacts(alliances=table, alliance_members=members,
+    ...               major_powers=majors).values.tolist()
+    [[5, 1975, <NA>, 35, 'non-aggression', 'USA, RUS']]
+    """
+    table = _load("alliances") if alliances is None else alliances
+    members = _load("alliance_members") if alliance_members is None else alliance_members
+    majors = _load("major_powers") if major_powers is None else major_powers
+    dropped = set(int(i) for i in _int(table["atopid"], -1)) - kept_pacts(pacts,
+                                                                          alliances=table)
+    rows = []
+    m = members[pd.to_numeric(members["atopid"], errors="coerce").isin(list(dropped))]
+    for atopid, group in m.groupby("atopid"):
+        names = []
+        for ccode, first, last in zip(_int(group["ccode"], -1), _int(group["yrent"], -1),
+                                      _int(group["yrexit"], LAST_ALLIANCE_YEAR), strict=True):
+            last = LAST_ALLIANCE_YEAR if last <= 0 else last
+            spells = majors[(_int(majors["ccode"], -1) == ccode)
+                            & (_int(majors["start_year"], 0) <= last)
+                            & (_int(majors["end_year"], 0) >= first)]
+            if len(spells):
+                names.append(str(spells["stateabb"].iloc[0]))
+        names = list(dict.fromkeys(names))
+        if len(names) < 2:
+            continue
+        row = table[_int(table["atopid"], -1) == int(atopid)].iloc[0]
+        obligations = [label for flag, label in (("defense", "defence"), ("offense", "offence"),
+                                                 ("neutral", "neutrality"),
+                                                 ("nonagg", "non-aggression"),
+                                                 ("consul", "consultation"))
+                       if int(row[flag]) == 1]
+        rows.append({"atopid": int(atopid), "begyr": int(row["begyr"]), "endyr": row["endyr"],
+                     "n_members": int(row["n_members"]),
+                     "obligations": ", ".join(obligations) or "none coded",
+                     "major_powers": ", ".join(names)})
+    out = pd.DataFrame(rows, columns=["atopid", "begyr", "endyr", "n_members", "obligations",
+                                      "major_powers"])
+    out["endyr"] = out["endyr"].astype("Int64")
+    return out.sort_values(["begyr", "atopid"], ignore_index=True)
 
 
 def check_threshold(threshold: int) -> int:
@@ -146,6 +259,15 @@ def allied_dyad_years(obligation: str = "any", *, alliance_members: pd.DataFrame
     >>> allied_dyad_years("defense", alliance_members=m).values.tolist()
     [[2, 200, 2017], [2, 200, 2018], [2, 365, 2017], [2, 365, 2018]]
     """
+    out = _dyad_alliance_years(obligation, alliance_members, ccodes, last_year)
+    out = out[["ccode_a", "ccode_b", "year"]].drop_duplicates()
+    return out.sort_values(["ccode_a", "ccode_b", "year"], ignore_index=True)
+
+
+def _dyad_alliance_years(obligation: str, alliance_members: pd.DataFrame | None,
+                         ccodes: list[int] | None, last_year: int = LAST_ALLIANCE_YEAR
+                         ) -> pd.DataFrame:
+    """``ccode_a, ccode_b, year, atopid``: which alliance makes a dyad allied in a year."""
     check_obligation(obligation)
     members = _load("alliance_members") if alliance_members is None else alliance_members
     m = pd.DataFrame({
@@ -159,16 +281,15 @@ def allied_dyad_years(obligation: str = "any", *, alliance_members: pd.DataFrame
     if ccodes is not None:
         m = m[m["ccode"].isin(list(ccodes))]
     rows = []
-    for _, group in m.groupby("atopid"):
+    for atopid, group in m.groupby("atopid"):
         spells = list(group.itertuples(index=False))
         for x, y in combinations(spells, 2):
             if x.ccode == y.ccode or not (x.flag or y.flag):
                 continue
             a, b = sorted((int(x.ccode), int(y.ccode)))
             for year in range(max(x.first, y.first), min(x.last, y.last) + 1):
-                rows.append((a, b, year))
-    out = pd.DataFrame(rows, columns=["ccode_a", "ccode_b", "year"]).drop_duplicates()
-    return out.sort_values(["ccode_a", "ccode_b", "year"], ignore_index=True)
+                rows.append((a, b, year, int(atopid)))
+    return pd.DataFrame(rows, columns=["ccode_a", "ccode_b", "year", "atopid"]).drop_duplicates()
 
 
 def dispute_dyad_years(threshold: int = 2, *, disputes: pd.DataFrame | None = None,
@@ -269,13 +390,23 @@ class _Grids:
         self.formed[:, self.years < FIRST_YEAR] = False
 
 
-@lru_cache(maxsize=1)
-def _default_base() -> dict:
-    return _base_arrays(_load("alliance_members"), _load("disputes"), _load("major_powers"))
+def _only_pacts(members: pd.DataFrame, pacts: str, alliances: pd.DataFrame | None
+                ) -> pd.DataFrame:
+    """The member rows of the alliances that count under ``pacts``."""
+    if pacts == "all":
+        return members
+    keep = kept_pacts(pacts, alliances=alliances)
+    return members[pd.Series(_int(members["atopid"], -1), index=members.index).isin(keep)]
 
 
-def _default_grids(obligation: str, threshold: int) -> _Grids:
-    return _Grids(_default_base(), obligation, threshold)
+@lru_cache(maxsize=3)
+def _default_base(pacts: str = "all") -> dict:
+    members = _only_pacts(_load("alliance_members"), pacts, None)
+    return _base_arrays(members, _load("disputes"), _load("major_powers"))
+
+
+def _default_grids(obligation: str, threshold: int, pacts: str = "all") -> _Grids:
+    return _Grids(_default_base(pacts), obligation, threshold)
 
 
 def _window_any(grid: np.ndarray, window: int) -> np.ndarray:
@@ -289,6 +420,7 @@ def _window_any(grid: np.ndarray, window: int) -> np.ndarray:
 
 def dyad_panel(obligation: str = "any", threshold: int = 2, window: int = 5,
                start: int = FIRST_YEAR, end: int = LAST_ALLIANCE_YEAR, *,
+               pacts: str = "all", alliances: pd.DataFrame | None = None,
                alliance_members: pd.DataFrame | None = None,
                disputes: pd.DataFrame | None = None,
                major_powers: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -304,7 +436,9 @@ def dyad_panel(obligation: str = "any", threshold: int = 2, window: int = 5,
         Years in the competition-and-cooperation window (ending in the row's year).
     start, end : int
         Inclusive years (1816–2018).
-    alliance_members, disputes, major_powers : DataFrame, optional
+    pacts : {"all", "bilateral", "military"}
+        Which ATOP treaties count (:data:`PACT_RULES`, :func:`kept_pacts`).
+    alliances, alliance_members, disputes, major_powers : DataFrame, optional
         Tables as from ``course.data.load``; loaded (and cached) when not given.
 
     Returns
@@ -335,13 +469,16 @@ def dyad_panel(obligation: str = "any", threshold: int = 2, window: int = 5,
     """
     check_obligation(obligation)
     check_threshold(threshold)
+    check_pacts(pacts)
     window = check_window(window)
     start, end = _check_years(start, end)
-    if alliance_members is None and disputes is None and major_powers is None:
-        grids = _default_grids(obligation, int(threshold))
+    if (alliance_members is None and disputes is None and major_powers is None
+            and alliances is None):
+        grids = _default_grids(obligation, int(threshold), pacts)
     else:
+        members = _load("alliance_members") if alliance_members is None else alliance_members
         base = _base_arrays(
-            _load("alliance_members") if alliance_members is None else alliance_members,
+            _only_pacts(members, pacts, alliances),
             _load("disputes") if disputes is None else disputes,
             _load("major_powers") if major_powers is None else major_powers)
         grids = _Grids(base, obligation, int(threshold))
@@ -421,13 +558,14 @@ def poles_by_year(measure: str = "cinc") -> pd.Series:
 
 
 def era_summary(obligation: str = "any", threshold: int = 2, window: int = 5, *,
+                pacts: str = "all",
                 polarity_measure: str | None = "cinc", panel: pd.DataFrame | None = None,
                 poles: pd.Series | None = None) -> pd.DataFrame:
     """Formation/termination rates and competition-with-cooperation shares by era.
 
     Parameters
     ----------
-    obligation, threshold, window
+    obligation, threshold, window, pacts
         As in :func:`dyad_panel`.
     polarity_measure : {"cinc", "milex", "gdp"} or None
         Adds ``mean_eff_poles``, the era's mean effective number of major-power poles
@@ -456,7 +594,7 @@ def era_summary(obligation: str = "any", threshold: int = 2, window: int = 5, *,
     [294, 63, 132, 87]
     """
     if panel is None:
-        panel = dyad_panel(obligation, threshold, window)
+        panel = dyad_panel(obligation, threshold, window, pacts=pacts)
     if polarity_measure is not None and poles is None:
         poles = poles_by_year(polarity_measure)
     rows = []
@@ -474,7 +612,8 @@ def era_summary(obligation: str = "any", threshold: int = 2, window: int = 5, *,
     return pd.DataFrame(rows)
 
 
-def obligation_summary(threshold: int = 2, window: int = 5) -> pd.DataFrame:
+def obligation_summary(threshold: int = 2, window: int = 5, pacts: str = "all"
+                       ) -> pd.DataFrame:
     """:func:`era_summary` for every obligation type, stacked (one row per type and era).
 
     Shows at a glance which verdicts survive a change in what counts as an alliance.
@@ -490,7 +629,8 @@ def obligation_summary(threshold: int = 2, window: int = 5) -> pd.DataFrame:
     >>> sorted(table["obligation"].unique()) == sorted(OBLIGATIONS)
     True
     """
-    parts = [era_summary(ob, threshold, window, polarity_measure=None).assign(obligation=ob)
+    parts = [era_summary(ob, threshold, window, pacts=pacts,
+                         polarity_measure=None).assign(obligation=ob)
              for ob in OBLIGATIONS]
     columns = ["obligation", "era", "dyad_years", "formations", "terminations",
                "changes_per_dd", "share_allied", "share_both"]
@@ -498,6 +638,7 @@ def obligation_summary(threshold: int = 2, window: int = 5) -> pd.DataFrame:
 
 
 def decade_summary(obligation: str = "any", threshold: int = 2, window: int = 5, *,
+                   pacts: str = "all",
                    polarity_measure: str | None = "cinc", panel: pd.DataFrame | None = None,
                    poles: pd.Series | None = None) -> pd.DataFrame:
     """As :func:`era_summary`, by decade (1810s … 2010s), for relating rates to polarity.
@@ -519,7 +660,7 @@ def decade_summary(obligation: str = "any", threshold: int = 2, window: int = 5,
     1    1820          10        2             2.0
     """
     if panel is None:
-        panel = dyad_panel(obligation, threshold, window)
+        panel = dyad_panel(obligation, threshold, window, pacts=pacts)
     if polarity_measure is not None and poles is None:
         poles = poles_by_year(polarity_measure)
     rows = []
@@ -612,3 +753,81 @@ def dyad_history(a: int | str, b: int | str, obligation: str = "any", threshold:
     out.loc[out["year"] > LAST_DISPUTE_YEAR, "dispute"] = pd.NA
     out["hihost"] = fights["hihost"].reindex(years).fillna(0).astype(int).to_numpy()
     return out
+
+
+def pact_sensitivity(obligation: str = "any", threshold: int = 2, window: int = 5
+                     ) -> pd.DataFrame:
+    """Turnover and competition-with-cooperation by era under every rule of :data:`PACT_RULES`.
+
+    One row per rule and era, so the effect of counting (or not) the multilateral
+    non-military pacts, or of counting bilateral pacts only, is one table.
+
+    Returns
+    -------
+    DataFrame ``pacts, era, formations, terminations, changes_per_dd, share_allied,
+    share_both``.
+
+    Examples
+    --------
+    >>> table = pact_sensitivity()
+    >>> sorted(table["pacts"].unique()) == sorted(PACT_RULES)
+    True
+    """
+    parts = [era_summary(obligation, threshold, window, pacts=rule, polarity_measure=None)
+             .assign(pacts=rule) for rule in PACT_RULES]
+    columns = ["pacts", "era", "formations", "terminations", "changes_per_dd",
+               "share_allied", "share_both"]
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def allied_and_disputing(obligation: str = "any", threshold: int = 2, window: int = 5,
+                         start: int = 1946, end: int = 1989, *, pacts: str = "all",
+                         alliances: pd.DataFrame | None = None,
+                         alliance_members: pd.DataFrame | None = None,
+                         disputes: pd.DataFrame | None = None,
+                         major_powers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Which dyads, and which alliances, make up the "allied and in a dispute" share.
+
+    For the dyad-years of :func:`dyad_panel` that are ``both`` (allied and in a dispute
+    within the window), names the ATOP alliances that made the dyad allied in that
+    window. A share is only as convincing as the treaties behind it.
+
+    Returns
+    -------
+    DataFrame ``dyad, dyad_years, first, last, atopids`` (one row per dyad, most
+    dyad-years first; ``atopids`` lists the alliances, e.g. ``"3200"``).
+
+    Examples
+    --------
+    >>> majors = pd.DataFrame({"ccode": [365, 710], "stateabb": ["RUS", "CHN"],
+    ...                        "start_year": [1950, 1950], "end_year": [2024, 2024]})
+    >>> members = pd.DataFrame({"atopid": [3200, 3200], "ccode": [365, 710],
+    ...     "yrent": [1950] * 2, "yrexit": [1980] * 2, "defense": [1, 1], "offense": [0, 0],
+    ...     "neutral": [0, 0], "nonagg": [1, 1], "consul": [0, 0]})
+    >>> fights = pd.DataFrame({"disno": [1], "year": [1969], "statea": [365],
+    ...                        "stateb": [710], "hihost": [4]})
+    >>> allied_and_disputing("defense", 2, 1, 1950, 1989, alliance_members=members,
+    ...                      disputes=fights, major_powers=majors).values.tolist()
+    [['RUS–CHN', 1, 1969, 1969, '3200']]
+    """
+    panel = dyad_panel(obligation, threshold, window, start, end, pacts=pacts,
+                       alliances=alliances, alliance_members=alliance_members,
+                       disputes=disputes, major_powers=major_powers)
+    both = panel[panel["both"]]
+    columns = ["dyad", "dyad_years", "first", "last", "atopids"]
+    if both.empty:
+        return pd.DataFrame(columns=columns)
+    members = _load("alliance_members") if alliance_members is None else alliance_members
+    members = _only_pacts(members, pacts, alliances)
+    codes = sorted(set(both["ccode_a"]) | set(both["ccode_b"]))
+    links = _dyad_alliance_years(obligation, members, codes)
+    rows = []
+    for (dyad, a, b), group in both.groupby(["dyad", "ccode_a", "ccode_b"]):
+        years = group["year"].astype(int)
+        pair = links[(links["ccode_a"] == a) & (links["ccode_b"] == b)]
+        ids = sorted({int(i) for y in years for i in
+                      pair.loc[pair["year"].between(y - window + 1, y), "atopid"]})
+        rows.append({"dyad": dyad, "dyad_years": len(group), "first": int(years.min()),
+                     "last": int(years.max()), "atopids": ", ".join(map(str, ids))})
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["dyad_years", "dyad"], ascending=[False, True], ignore_index=True)

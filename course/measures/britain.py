@@ -104,8 +104,10 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
                  "comparisons stop in 1913."),
     Measure("milper", "capabilities", "milper", "military personnel", "thousands"),
     Measure("gdp", "gdp", "gdp", "GDP", "million 2011 US dollars",
-            note="Maddison 2020; Russia is the territory of the former USSR and has few "
-                 "years before 1914."),
+            note="Maddison 2020, in the borders of the day for Britain (with all of Ireland "
+                 "to 1920) and Germany (before 1945); Russia is the territory of the former "
+                 "USSR, with three values before 1914 (1890, 1900, 1913), so a verdict on "
+                 "Russia depends on borders."),
     Measure("naval_share", "naval_tonnage", "tonn_prop", "share of world naval tonnage",
             "share of world warship tonnage"),
     Measure("naval_tonnage", "naval_tonnage", "totton", "naval tonnage", "tons of warships"),
@@ -534,6 +536,8 @@ class Crossover:
     or ``"never"``. ``year`` is the first year the challenger was ahead after being
     behind; ``sustained`` says whether it stayed ahead in every later year compared;
     ``ahead_from`` is the first year from which it stayed ahead to the end (if any).
+    ``years_compared`` lists the years in which both had a value: when they are few
+    (Russia's GDP before 1914 has three), the sentence names them.
     """
 
     measure: str
@@ -545,10 +549,21 @@ class Crossover:
     ahead_from: int | None
     first_year: int
     last_year: int
+    years_compared: tuple[int, ...] = ()
+
+    def _sparse_note(self) -> str:
+        n, span = len(self.years_compared), self.last_year - self.first_year + 1
+        if not n or n * 2 > span:
+            return ""
+        listed = ", ".join(str(y) for y in self.years_compared)
+        return f" Only {n} of those {span} years have a value for both ({listed})."
 
     def sentence(self) -> str:
         """The verdict in words, e.g. 'By iron and steel, Germany passed Britain in 1893
         and stayed ahead.'"""
+        return self._sentence() + self._sparse_note()
+
+    def _sentence(self) -> str:
         label = MEASURES[self.measure].label if self.measure in MEASURES else self.measure
         who, whom = state_name(self.challenger), state_name(self.leader)
         span = f"{self.first_year}–{self.last_year}"
@@ -638,7 +653,7 @@ def crossover_from_series(series: pd.DataFrame, measure: str, challenger: int | 
         status, year, sustained = "never", None, False
     return Crossover(measure=measure, challenger=a, leader=b, status=status, year=year,
                      sustained=sustained, ahead_from=ahead_from, first_year=years[0],
-                     last_year=years[-1])
+                     last_year=years[-1], years_compared=tuple(years))
 
 
 def crossovers(measures: Sequence[str] = ("cinc", "irst", "milex", "milper", "naval_share"),

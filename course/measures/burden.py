@@ -5,14 +5,20 @@ Pure functions over the course tables (claim C6 and the spending half of C7):
 * :func:`size_burden_correlation` — Olson & Zeckhauser's (1966) test. For each year, the
   Spearman rank correlation between an ally's size (GDP, Maddison Project Database 2020,
   to 2018) and its burden (military spending as a share of GDP, SIPRI) among the NATO
-  members of that year. A clearly positive correlation means the big allies carry
-  disproportionate burdens ("exploitation of the great by the small").
+  members of that year, with its two-sided p-value (:func:`spearman_test`). A clearly
+  positive correlation means the big allies carry disproportionate burdens
+  ("exploitation of the great by the small"); ``exclude=[2]`` asks whether that holds
+  without the United States. :func:`size_burden_nato` runs the same test on NATO's own
+  tables, 2014–2024 (GDP = spending ÷ share of GDP), and :func:`significance_counts`
+  counts the years in which the correlation is significant.
 * :func:`us_share_cow` and :func:`us_share_nato` — the US share of allied military
   spending. The two use **different definitions** and are never combined into one number:
   COW NMC ``milex`` (thousands of *current* US dollars, 1949–2016, the COW project's
-  compilation largely from SIPRI and ACDA) and NATO's own *defence expenditure* in
-  constant 2015 prices and exchange rates (NATO definition, which counts e.g. pensions
-  and some paramilitary forces, 2014–2024).
+  compilation largely from SIPRI and ACDA) and NATO's own *defence expenditure*
+  (NATO definition, 2014–2024), in constant 2015 or in current prices and exchange
+  rates. Both SIPRI's and NATO's definitions include military pensions (SIPRI names the
+  countries whose figures leave them out); they differ on other items (some
+  paramilitary forces, for example). The price base matters as much: see lesson 04.
 * :func:`european_burden` and :func:`period_means` — European allies' spending before and
   after the essay's 2012 forecast ([P10]), and after 2014 (Crimea, Wales pledge) and 2022
   (full-scale invasion of Ukraine).
@@ -49,9 +55,12 @@ __all__ = [
     "members_by_year",
     "period_means",
     "size_burden_correlation",
+    "significance_counts",
     "size_burden_from_course_data",
+    "size_burden_nato",
     "size_burden_table",
     "spearman",
+    "spearman_test",
     "us_share_cow",
     "us_share_from_course_data",
     "us_share_nato",
@@ -140,6 +149,76 @@ def spearman(x: pd.Series, y: pd.Series) -> float:
     if denom == 0:
         return math.nan
     return round(float((dx * dy).sum()) / denom, 12)
+
+
+def _incomplete_beta(a: float, b: float, x: float) -> float:
+    """Regularized incomplete beta function I_x(a, b), by its continued fraction."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                 + a * math.log(x) + b * math.log(1 - x))
+    if x > (a + 1) / (a + b + 2):  # the fraction converges fast on this side only
+        return 1.0 - _incomplete_beta(b, a, 1 - x)
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    fraction = d
+    for m in range(1, 500):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            fraction *= c * d
+        if abs(c * d - 1.0) < 1e-15:
+            break
+    return math.exp(log_front) * fraction / a
+
+
+def _two_sided_t_p(t: float, df: int) -> float:
+    """Two-sided p-value of Student's t with ``df`` degrees of freedom."""
+    return _incomplete_beta(df / 2, 0.5, df / (df + t * t))
+
+
+def spearman_test(x: pd.Series, y: pd.Series) -> dict:
+    """Spearman's rank correlation with its two-sided p-value and the number of pairs.
+
+    The p-value uses the usual t approximation,
+    ``t = rho * sqrt((n - 2) / (1 - rho**2))`` with ``n - 2`` degrees of freedom (the
+    method of ``scipy.stats.spearmanr``); it asks how often a correlation at least this
+    far from 0 would arise by chance among ``n`` allies if size and burden were unrelated.
+    With the 12 to 31 allies of a NATO year only a correlation of about 0.4 to 0.6 or
+    more reaches p < 0.05.
+
+    Returns
+    -------
+    dict with ``rho``, ``p_value`` and ``n`` (``nan`` values with fewer than 3 pairs).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> result = spearman_test(pd.Series(range(12)), pd.Series([1, 0, 3, 2, 5, 4, 7, 6,
+    ...                                                        9, 8, 11, 10]))
+    >>> round(result["rho"], 3), result["p_value"] < 0.001, result["n"]
+    (0.958, True, 12)
+    >>> round(_two_sided_t_p(2.228138852, 10), 4)  # the 5% critical value of t(10)
+    0.05
+    """
+    both = pd.DataFrame({"x": pd.to_numeric(pd.Series(x).reset_index(drop=True),
+                                            errors="coerce"),
+                         "y": pd.to_numeric(pd.Series(y).reset_index(drop=True),
+                                            errors="coerce")}).dropna()
+    n = len(both)
+    rho = spearman(both["x"], both["y"])
+    if n < 3 or math.isnan(rho):
+        return {"rho": rho, "p_value": math.nan, "n": n}
+    if abs(rho) >= 1:
+        return {"rho": rho, "p_value": 0.0, "n": n}
+    t = rho * math.sqrt((n - 2) / (1 - rho * rho))
+    return {"rho": rho, "p_value": _two_sided_t_p(t, n - 2), "n": n}
 
 
 def members_by_year(members: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
@@ -238,7 +317,8 @@ def size_burden_table(gdp: pd.DataFrame, burden: pd.DataFrame, members: pd.DataF
 
 def size_burden_correlation(gdp: pd.DataFrame, burden: pd.DataFrame, members: pd.DataFrame,
                             years: tuple[int, int] | None = None,
-                            min_allies: int = 5) -> pd.DataFrame:
+                            min_allies: int = 5, exclude: Iterable[int] = ()
+                            ) -> pd.DataFrame:
     """Year-by-year Spearman correlation of size (GDP) and burden (milex / GDP) in NATO.
 
     Parameters
@@ -249,34 +329,54 @@ def size_burden_correlation(gdp: pd.DataFrame, burden: pd.DataFrame, members: pd
         First and last year (default 1949–2018, the years with Maddison GDP).
     min_allies : int, default 5
         Years with fewer members having both values get ``rho = nan``.
+    exclude : iterable of int, optional
+        COW codes of members to leave out (``[2]``: without the United States).
 
     Returns
     -------
     DataFrame
-        ``year``, ``n_members`` (NATO members that year), ``n_used`` (members with both
-        values), ``rho`` (Spearman's rank correlation), ``largest`` (the member with the
-        largest GDP), ``largest_burden_rank``.
+        ``year``, ``n_members`` (NATO members that year, after ``exclude``), ``n_used``
+        (members with both values), ``rho`` (Spearman's rank correlation), ``p_value``
+        (two-sided, :func:`spearman_test`), ``largest`` (the member with the largest
+        GDP), ``largest_burden_rank``.
 
     Raises
     ------
     InputError
         If a table lacks a column or the years are reversed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"country": list("ABCDEF"), "ccode": [1, 2, 3, 4, 5, 6],
+    ...                   "accession_year": [1949] * 6})
+    >>> g = pd.DataFrame({"ccode": [1, 2, 3, 4, 5, 6], "year": 1960,
+    ...                   "gdp": [60.0, 50, 40, 30, 20, 10]})
+    >>> b = pd.DataFrame({"ccode": [1, 2, 3, 4, 5, 6], "year": 1960,
+    ...                   "milex_share_gdp": [0.06, 0.05, 0.01, 0.04, 0.03, 0.02]})
+    >>> row = size_burden_correlation(g, b, m, (1960, 1960)).iloc[0]
+    >>> round(float(row["rho"]), 3), round(float(row["p_value"]), 3)
+    (0.657, 0.156)
+    >>> float(size_burden_correlation(g, b, m, (1960, 1960), exclude=[1])["rho"].iloc[0])
+    0.4
     """
     first, last = _years(years, (1949, 2018))
     if int(min_allies) < 3:
         raise InputError("min_allies must be at least 3 (a rank correlation needs 3 points)")
     g, b = _prepare(gdp, burden)
     who = members_by_year(members, (first, last))
+    excluded = [CCODE_ALIASES.get(int(c), int(c)) for c in exclude]
+    who = who[~who["ccode"].isin(excluded)]
     ranked = _ranked(who, g, b)
     counts = who.groupby("year").size()
     rows = []
     for year in range(first, last + 1):
         table = ranked[ranked["year"] == year].sort_values("gdp_rank", kind="stable")
-        rho = (spearman(table["gdp"], table["milex_share_gdp"])
-               if len(table) >= int(min_allies) else math.nan)
+        test = (spearman_test(table["gdp"], table["milex_share_gdp"])
+                if len(table) >= int(min_allies) else {"rho": math.nan, "p_value": math.nan})
         rows.append({
             "year": year, "n_members": int(counts.get(year, 0)), "n_used": len(table),
-            "rho": rho,
+            "rho": test["rho"], "p_value": test["p_value"],
             "largest": table["country"].iloc[0] if len(table) else None,
             "largest_burden_rank": (float(table["burden_rank"].iloc[0])
                                     if len(table) else math.nan),
@@ -529,6 +629,113 @@ def period_means(series: pd.DataFrame, periods: dict | None = None,
     return pd.DataFrame(rows)
 
 
+def nato_size_and_burden(nato: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GDP and military burden of each ally and year, from NATO's own tables.
+
+    NATO publishes defence expenditure in constant 2015 US dollars
+    (``usd_constant_2015``) and as a percentage of real GDP (``share_gdp``), so real
+    GDP in 2015 dollars is spending ÷ (share / 100). Rows without a country code (the
+    NATO aggregates) are dropped.
+
+    Returns
+    -------
+    (gdp, burden) : DataFrames shaped like the course's ``gdp`` (``ccode, year, gdp``,
+    million 2015 US$) and ``military_burden`` (``ccode, year, milex_share_gdp``, a
+    fraction) tables, ready for :func:`size_burden_correlation`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"country": ["France"] * 2, "ccode": [220] * 2, "year": 2020,
+    ...                   "measure": ["usd_constant_2015", "share_gdp"],
+    ...                   "value": [50000.0, 2.0]})
+    >>> gdp, burden = nato_size_and_burden(t)
+    >>> float(gdp["gdp"].iloc[0]), float(burden["milex_share_gdp"].iloc[0])
+    (2500000.0, 0.02)
+    """
+    spending = _nato_measure(nato, "usd_constant_2015")
+    share = _nato_measure(nato, "share_gdp")
+    keys = ["ccode", "year"]
+    both = (spending.dropna(subset=["ccode"])[keys + ["value"]]
+            .merge(share.dropna(subset=["ccode"])[keys + ["value"]], on=keys,
+                   suffixes=("_usd", "_share")))
+    usd = pd.to_numeric(both["value_usd"], errors="coerce").astype(float)
+    pct = pd.to_numeric(both["value_share"], errors="coerce").astype(float)
+    pct = pct.where(pct > 0)
+    gdp = pd.DataFrame({"ccode": both["ccode"].to_numpy(), "year": both["year"].to_numpy(),
+                        "gdp": (usd / (pct / 100)).to_numpy()})
+    burden = pd.DataFrame({"ccode": both["ccode"].to_numpy(), "year": both["year"].to_numpy(),
+                           "milex_share_gdp": (pct / 100).to_numpy()})
+    return gdp.dropna(), burden.dropna()
+
+
+def size_burden_nato(nato: pd.DataFrame, members: pd.DataFrame,
+                     years: tuple[int, int] | None = None, min_allies: int = 5,
+                     exclude: Iterable[int] = ()) -> pd.DataFrame:
+    """:func:`size_burden_correlation` on NATO's own tables, 2014–2024.
+
+    Size is real GDP (2015 US$) derived from NATO's spending and share-of-GDP tables
+    (:func:`nato_size_and_burden`), burden is NATO's share of GDP; only the members of
+    each year count (the 2024 tables list Finland and Sweden back to 2014). Iceland has
+    no armed forces and no row. This extends the test past 2018, where Maddison ends.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"country": list("ABCDE"), "ccode": [1, 2, 3, 4, 5],
+    ...                   "accession_year": [1949] * 5})
+    >>> t = pd.DataFrame({"country": list("ABCDE") * 2, "ccode": [1, 2, 3, 4, 5] * 2,
+    ...     "year": 2020, "measure": ["usd_constant_2015"] * 5 + ["share_gdp"] * 5,
+    ...     "value": [50.0, 30, 20, 10, 4] + [5.0, 4, 3, 2, 1]})
+    >>> float(size_burden_nato(t, m, (2020, 2020))["rho"].iloc[0])
+    1.0
+    """
+    gdp, burden = nato_size_and_burden(nato)
+    return size_burden_correlation(gdp, burden, members, _years(years, (2014, 2024)),
+                                   min_allies, exclude)
+
+
+def significance_counts(correlations: pd.DataFrame, periods: dict, alpha: float = 0.05
+                        ) -> pd.DataFrame:
+    """Per period: the years with a correlation, how many are positive, how many significant.
+
+    Parameters
+    ----------
+    correlations : DataFrame
+        From :func:`size_burden_correlation` (``year``, ``rho``, ``p_value``).
+    periods : dict
+        ``{"1950-1966": (1950, 1966), ...}``.
+    alpha : float
+        Significance level (two-sided p-value below it).
+
+    Returns
+    -------
+    DataFrame ``period, years, positive, significant, significant_positive, mean_rho``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"year": [1, 2, 3], "rho": [0.6, 0.2, -0.1],
+    ...                   "p_value": [0.01, 0.3, 0.7]})
+    >>> counts = significance_counts(c, {"all": (1, 3)})
+    >>> counts[["years", "positive", "significant"]].values.tolist()
+    [[3, 2, 1]]
+    """
+    _require(correlations, ["year", "rho", "p_value"], "the correlation table")
+    if not 0 < float(alpha) < 1:
+        raise InputError(f"alpha is a probability between 0 and 1, got {alpha!r}")
+    rows = []
+    for name, (first, last) in periods.items():
+        part = correlations[(correlations["year"] >= first) & (correlations["year"] <= last)]
+        part = part.dropna(subset=["rho"])
+        significant = part["p_value"] < float(alpha)
+        rows.append({"period": name, "years": len(part), "positive": int((part["rho"] > 0).sum()),
+                     "significant": int(significant.sum()),
+                     "significant_positive": int((significant & (part["rho"] > 0)).sum()),
+                     "mean_rho": float(part["rho"].mean()) if len(part) else math.nan})
+    return pd.DataFrame(rows)
+
+
 # --- convenience: the shipped tables -------------------------------------------------
 
 def _load(name: str) -> pd.DataFrame:
@@ -540,11 +747,12 @@ def _load(name: str) -> pd.DataFrame:
 
 
 def size_burden_from_course_data(years: tuple[int, int] | None = None,
-                                 min_allies: int = 5) -> pd.DataFrame:
+                                 min_allies: int = 5, exclude: Iterable[int] = ()
+                                 ) -> pd.DataFrame:
     """:func:`size_burden_correlation` on the shipped ``gdp``, ``military_burden`` and
     ``nato_members`` tables."""
     return size_burden_correlation(_load("gdp"), _load("military_burden"),
-                                   _load("nato_members"), years, min_allies)
+                                   _load("nato_members"), years, min_allies, exclude)
 
 
 def us_share_from_course_data(nato_measure: str | None = None) -> pd.DataFrame:

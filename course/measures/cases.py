@@ -37,6 +37,7 @@ __all__ = [
     "isaf_dates",
     "isaf_relative",
     "missing_figures",
+    "outside_isaf",
     "share_rows",
     "share_value",
 ]
@@ -240,8 +241,56 @@ def isaf_dates(isaf: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().sort_values("as_of").reset_index(drop=True)
 
 
+#: How the ISAF rows' notes word the US forces in Afghanistan outside ISAF (Operation
+#: Enduring Freedom): "a further 14,000 troops ... outside the NATO force", "~10,000
+#: under OEF", "~10,000 under Operation Enduring Freedom".
+_OUTSIDE_ISAF = re.compile(
+    r"further\s+([\d,]+)\s+troops[^.']*outside"
+    r"|~?\s*([\d,]+)\s+under\s+(?:OEF|Operation Enduring Freedom)", re.IGNORECASE)
+
+
+def outside_isaf(isaf: pd.DataFrame) -> pd.DataFrame:
+    """US forces in Afghanistan *outside* ISAF, where an ISAF row's source states them.
+
+    ISAF was not the only mission: the United States also kept forces under Operation
+    Enduring Freedom. Counting ISAF alone understates the US effort; the cited sources
+    of some ISAF rows give that second figure in passing, and this function reads it
+    from the row's ``notes`` (the figure and the row it comes from, never a guess).
+    Dates without such a note are simply absent: nothing is assumed for them.
+
+    Returns
+    -------
+    DataFrame ``as_of, nation, outside_isaf, id, note`` (one row per date).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"id": ["I1", "I2"], "as_of": ["2008-06-03", "2009-10-01"],
+    ...     "nation": ["United States"] * 2, "troops": [23550, 31855], "source": ["S"] * 2,
+    ...     "notes": ["Reuters note: 'a further 14,000 troops in Afghanistan outside the "
+    ...               "NATO force.'", None]})
+    >>> outside_isaf(rows)[["as_of", "outside_isaf", "id"]].values.tolist()
+    [['2008-06-03', 14000, 'I1']]
+    """
+    _table(isaf, "the ISAF table", ["id", "as_of", "nation"])
+    rows = []
+    # The US row of a date first: its note is the one that speaks of US forces.
+    isaf = isaf.assign(_us=isaf["nation"].ne("United States")).sort_values("_us", kind="stable")
+    notes = isaf["notes"] if "notes" in isaf.columns else pd.Series("", index=isaf.index)
+    for row_id, as_of, note in zip(isaf["id"], isaf["as_of"], notes, strict=True):
+        if not isinstance(note, str):
+            continue
+        match = _OUTSIDE_ISAF.search(note)
+        if match:
+            figure = int((match.group(1) or match.group(2)).replace(",", ""))
+            rows.append({"as_of": str(as_of), "nation": "United States",
+                         "outside_isaf": figure, "id": str(row_id), "note": note})
+    out = pd.DataFrame(rows, columns=["as_of", "nation", "outside_isaf", "id", "note"])
+    return out.drop_duplicates("as_of").sort_values("as_of", ignore_index=True)
+
+
 def isaf_relative(isaf: pd.DataFrame, gdp: pd.DataFrame, as_of: str,
-                  isaf_only: bool = True) -> pd.DataFrame:
+                  isaf_only: bool = True, with_outside_isaf: bool = False) -> pd.DataFrame:
     """ISAF troops by nation on one date, relative to population and to GDP.
 
     Parameters
@@ -255,13 +304,18 @@ def isaf_relative(isaf: pd.DataFrame, gdp: pd.DataFrame, as_of: str,
         A date as written in the table's ``as_of`` column (see :func:`isaf_dates`).
     isaf_only : bool, default True
         Keep only rows whose ``scope`` is ISAF (drops e.g. "all US forces in Afghanistan").
+    with_outside_isaf : bool, default False
+        Add the US forces outside ISAF that the table's sources state for this date
+        (:func:`outside_isaf`); ``outside_isaf`` says how many were added, ``outside_id``
+        from which row. Dates without such a figure are left as they are.
 
     Returns
     -------
     DataFrame
         ``id``, ``as_of``, ``nation``, ``troops``, ``population_m``,
         ``troops_per_million``, ``gdp_bn``, ``troops_per_10bn_gdp``, ``value_qualifier``,
-        ``source``; sorted by troops per million inhabitants.
+        ``source`` (and ``outside_isaf``, ``outside_id`` with ``with_outside_isaf``);
+        sorted by troops per million inhabitants.
 
     Raises
     ------
@@ -295,12 +349,20 @@ def isaf_relative(isaf: pd.DataFrame, gdp: pd.DataFrame, as_of: str,
     g = g.assign(ccode=pd.to_numeric(g["ccode"]).astype(int)).drop_duplicates("ccode")
     rows = rows.merge(g, on="ccode", how="left")
     rows["troops"] = rows["troops"].astype(float)
+    keep_extra = []
+    if with_outside_isaf:
+        extra = outside_isaf(isaf)
+        extra = extra[extra["as_of"] == str(as_of)].set_index("nation")
+        rows["outside_isaf"] = rows["nation"].map(extra["outside_isaf"]).fillna(0).astype(int)
+        rows["outside_id"] = rows["nation"].map(extra["id"])
+        rows["troops"] = rows["troops"] + rows["outside_isaf"]
+        keep_extra = ["outside_isaf", "outside_id"]
     rows["population_m"] = rows["pop"].astype(float) / 1000
     rows["troops_per_million"] = rows["troops"] / rows["population_m"]
     rows["gdp_bn"] = rows["gdp"].astype(float) / 1000
     rows["troops_per_10bn_gdp"] = rows["troops"] / rows["gdp_bn"] * 10
     keep = ["id", "as_of", "nation", "troops", "population_m", "troops_per_million", "gdp_bn",
-            "troops_per_10bn_gdp", "value_qualifier", "source"]
+            "troops_per_10bn_gdp", "value_qualifier", "source", *keep_extra]
     out = rows[[c for c in keep if c in rows.columns]]
     return out.sort_values("troops_per_million", ascending=False).reset_index(drop=True)
 

@@ -26,11 +26,14 @@ Three measures of power (``measure``):
 ``"gdp"``
     Maddison Project 2020 GDP (2011 US$, 1816–2018), joined to states by COW code.
 
-Two sets of powers (``scope``): ``"major"`` — the COW major powers, with membership
+Sets of powers (``scope``): ``"major"`` — the COW major powers, with membership
 decided year by year from their spells (the USA from 1898, China from 1950, Germany
-and Japan again from 1991 ...); ``"system"`` — every member of the state system in
-that year (NMC's state-years; after 2016, the 2016 members). An explicit list of
-powers (COW codes or abbreviations) can be given instead.
+and Japan again from 1991 ...); ``"g20"`` — the nineteen states of the G20 (:data:`G20`),
+in every year they are members of the state system; ``"system"`` — every member of the
+state system in that year (NMC's state-years; after 2016, the 2016 members). An explicit
+list of powers (COW codes or abbreviations) can be given instead, and ``add`` puts more
+states into any set: the COW list is a *choice* — it leaves out India, whose CINC in
+2012 is twice Russia's — and ``add=["IND"]`` shows what that choice does.
 
 Missing data are never treated as zero. With ``missing="drop-year"`` (the default for
 major powers and explicit lists) a year in which any power lacks data gets no index
@@ -72,7 +75,13 @@ MEASURES = {
 #: Short names used in verdict sentences.
 MEASURE_SHORT = {"cinc": "CINC", "milex": "military spending", "gdp": "GDP"}
 #: Sets of powers whose shares are compared.
-SCOPES = {"major": "the major powers", "system": "the whole state system"}
+SCOPES = {"major": "the major powers", "g20": "the G20 states",
+          "system": "the whole state system"}
+#: The nineteen member states of the G20 (the European Union and the African Union are
+#: members too, but not states). Germany is listed twice, as Germany (255) and as the
+#: German Federal Republic (260, 1955-1990), so that one of them is present in every year.
+G20 = ("ARG", "AUL", "BRA", "CAN", "CHN", "FRN", "GMY", "GFR", "IND", "INS", "ITA", "JPN",
+       "MEX", "RUS", "SAU", "SAF", "ROK", "TUR", "UKG", "USA")
 MISSING_POLICIES = ("drop-year", "skip")
 #: Source line for figures built from each measure.
 SOURCES = {
@@ -266,7 +275,7 @@ def _resolve_powers(powers: Sequence[int | str], values: pd.DataFrame) -> list[i
 
 def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016, *,
                       scope: str = "major", powers: Sequence[int | str] | None = None,
-                      missing: str | None = None,
+                      add: Sequence[int | str] = (), missing: str | None = None,
                       capabilities: pd.DataFrame | None = None,
                       major_powers: pd.DataFrame | None = None,
                       gdp: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -277,10 +286,14 @@ def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016,
     measure : {"cinc", "milex", "gdp"}
     start, end : int
         Inclusive year range.
-    scope : {"major", "system"}
-        Compare the major powers of each year, or every member of the state system.
+    scope : {"major", "g20", "system"}
+        Compare the major powers of each year, the G20 states, or every member of the
+        state system.
     powers : list of int or str, optional
         An explicit set of states (COW codes or abbreviations); overrides ``scope``.
+    add : list of int or str, optional
+        States added to the set in every year they are members of the state system
+        (``add=["IND"]``: the major powers and India).
     missing : {"drop-year", "skip"}, optional
         What to do when a power lacks data in a year (see the module notes).
     capabilities, major_powers, gdp : DataFrame, optional
@@ -308,12 +321,19 @@ def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016,
     ...                         missing="skip", capabilities=caps)
     >>> out["share"].round(3).tolist()
     [0.571, 0.429, nan]
+    >>> majors = pd.DataFrame({"ccode": [2], "stateabb": ["USA"], "start_year": [1898],
+    ...                        "end_year": [2024]})
+    >>> capability_shares("cinc", 1900, 1900, add=["UKG"], capabilities=caps,
+    ...                   major_powers=majors)["share"].round(3).tolist()
+    [0.571, 0.429]
     """
     _check_measure(measure)
     start, end = year_range(start, end)
     if scope not in SCOPES:
-        raise InputError(f"unknown scope {scope!r}; pass 'major' (major powers) or "
-                         "'system' (the whole state system)")
+        raise InputError(f"unknown scope {scope!r}; pass 'major' (major powers), 'g20' "
+                         "(the G20 states) or 'system' (the whole state system)")
+    if isinstance(add, str):
+        add = [add]
     if missing is None:
         missing = "skip" if (scope == "system" and powers is None) else "drop-year"
     if missing not in MISSING_POLICIES:
@@ -327,9 +347,12 @@ def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016,
         all_values = _measure_values(measure, caps, g)
     values = all_values[(all_values["year"] >= start) & (all_values["year"] <= end)]
 
-    if powers is not None:
-        codes = _resolve_powers(powers, all_values)
+    if powers is not None or scope == "g20":
+        codes = _resolve_powers(G20 if powers is None else powers, all_values)
         chosen = values[values["ccode"].isin(codes)]
+        if powers is None:  # 1990 has both Germanies in NMC: count Germany once
+            both = chosen[chosen["ccode"] == 255]["year"]
+            chosen = chosen[~((chosen["ccode"] == 260) & chosen["year"].isin(both))]
     elif scope == "major":
         if major_powers is None:
             majors = _default_majors()
@@ -340,6 +363,11 @@ def capability_shares(measure: str = "cinc", start: int = 1816, end: int = 2016,
             values[["year", "ccode", "value"]], on=["year", "ccode"], how="left")
     else:
         chosen = values
+    if len(add):
+        extra = values[values["ccode"].isin(_resolve_powers(add, all_values))]
+        chosen = pd.concat([chosen[["year", "ccode", "stateabb", "value"]],
+                            extra[["year", "ccode", "stateabb", "value"]]], ignore_index=True)
+        chosen = chosen.drop_duplicates(["year", "ccode"])
     chosen = chosen[["year", "ccode", "stateabb", "value"]].copy()
 
     if chosen.empty or chosen["value"].notna().sum() == 0:
@@ -422,6 +450,7 @@ def indices_by_year(shares: pd.DataFrame, threshold: float = 0.1) -> pd.DataFram
 
 def polarity_by_year(measure: str = "cinc", start: int = 1816, end: int = 2016, *,
                      scope: str = "major", powers: Sequence[int | str] | None = None,
+                     add: Sequence[int | str] = (),
                      threshold: float = 0.1, missing: str | None = None,
                      capabilities: pd.DataFrame | None = None,
                      major_powers: pd.DataFrame | None = None,
@@ -436,9 +465,17 @@ def polarity_by_year(measure: str = "cinc", start: int = 1816, end: int = 2016, 
     >>> out = polarity_by_year("cinc", 1900, 1901, powers=[2, 200], capabilities=caps)
     >>> out[["year", "eff_poles", "leader"]].round(3).values.tolist()
     [[1900, 2.0, 'USA'], [1901, 1.22, 'USA']]
+
+    The COW list of 2012 and the same list with India (the effect of one choice):
+
+    >>> round(float(polarity_by_year("cinc", 2012, 2012)["eff_poles"].iloc[0]), 2)
+    3.25
+    >>> round(float(polarity_by_year("cinc", 2012, 2012, add=["IND"])["eff_poles"].iloc[0]), 2)
+    4.06
     """
-    shares = capability_shares(measure, start, end, scope=scope, powers=powers, missing=missing,
-                               capabilities=capabilities, major_powers=major_powers, gdp=gdp)
+    shares = capability_shares(measure, start, end, scope=scope, powers=powers, add=add,
+                               missing=missing, capabilities=capabilities,
+                               major_powers=major_powers, gdp=gdp)
     return indices_by_year(shares, threshold=threshold)
 
 
@@ -509,3 +546,56 @@ def first_year_ahead(a: int | str, b: int | str, measure: str = "cinc", start: i
     ahead = wide[code_a] > wide[code_b]
     years = ahead[ahead].index
     return int(years[0]) if len(years) else None
+
+
+def years_ahead(a: int | str, b: int | str, measure: str = "cinc", start: int = 1816,
+                end: int = 2016, *, capabilities: pd.DataFrame | None = None,
+                gdp: pd.DataFrame | None = None) -> list[int]:
+    """Every year in which state ``a`` has more of ``measure`` than state ``b``.
+
+    Like :func:`first_year_ahead`, but all the years, so a lead that comes and goes
+    shows (by CINC the USSR is ahead of the United States in 1971–1988, for example).
+
+    Examples
+    --------
+    >>> caps = pd.DataFrame({"year": [1, 1, 2, 2, 3, 3], "ccode": [2, 365] * 3,
+    ...     "stateabb": ["USA", "RUS"] * 3, "cinc": [0.2, 0.1, 0.1, 0.2, 0.3, 0.2],
+    ...     "milex": [1] * 6})
+    >>> years_ahead("RUS", "USA", start=1, end=3, capabilities=caps)
+    [2]
+    """
+    shares = capability_shares(measure, start, end, powers=[a, b], missing="skip",
+                               capabilities=capabilities, gdp=gdp)
+    code_a = _resolve_powers([a], shares)[0]
+    code_b = _resolve_powers([b], shares)[0]
+    if code_a == code_b:
+        raise InputError(f"pass two different states, got {a!r} and {b!r}")
+    wide = shares.pivot(index="year", columns="ccode", values="value")
+    if code_a not in wide or code_b not in wide:
+        raise InputError(f"{a!r} or {b!r} has no {MEASURE_SHORT[measure]} data in {start}–{end}")
+    ahead = wide[code_a] > wide[code_b]
+    return [int(y) for y in ahead[ahead].index]
+
+
+def year_spans(years: Iterable[int]) -> str:
+    """Years as runs of consecutive years: ``[1971, 1972, 1973, 1980]`` -> ``'1971–1973, 1980'``.
+
+    Examples
+    --------
+    >>> year_spans([1971, 1972, 1973, 1980])
+    '1971–1973, 1980'
+    >>> year_spans([])
+    'none'
+    """
+    years = sorted({int(y) for y in years})
+    if not years:
+        return "none"
+    runs, first, last = [], years[0], years[0]
+    for year in years[1:]:
+        if year == last + 1:
+            last = year
+            continue
+        runs.append((first, last))
+        first = last = year
+    runs.append((first, last))
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)

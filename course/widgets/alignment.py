@@ -2,13 +2,18 @@
 common among the great powers of the multipolar 19th century than in the bipolar Cold War?
 
 :func:`alignment_view` is the pure function; :func:`alignment_explorer` wraps it in
-controls for the window, the obligation type, the hostility threshold and the era.
+controls for the window, the obligation type, the hostility threshold, which treaties
+count (every ATOP pact, bilateral pacts only, or without the multilateral non-military
+pacts such as Laos 1962 and Helsinki 1975) and the era.
 
 Examples
 --------
 >>> view = alignment_view(window=5, obligation="any", threshold=2, era="1816–1913")
 >>> round(view.details["share_both"], 3), round(view.details["share_both_cold_war"], 3)
 (0.041, 0.248)
+>>> military = alignment_view(5, "any", 2, "1816–1913", pacts="military")
+>>> round(military.details["changes_per_dd_cold_war"], 3)
+0.165
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ COLD_WAR, NINETEENTH = "1946–1989", "1816–1913"
 
 
 def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
-                   era: str = NINETEENTH) -> View:
+                   era: str = NINETEENTH, pacts: str = "all") -> View:
     """Competition-with-cooperation and alliance turnover by era, for one setting.
 
     Parameters
@@ -42,6 +47,10 @@ def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
     era : str
         The era the verdict is about (one of :data:`course.measures.alignment.ERAS`);
         it is compared with the Cold War (or, for the Cold War itself, with 1816–1913).
+    pacts : {"all", "bilateral", "military"}
+        Which ATOP treaties count (:data:`course.measures.alignment.PACT_RULES`). With
+        every pact, the verdict also gives the figures without the multilateral
+        non-military pacts, because the Cold War comparison turns on them.
 
     Returns
     -------
@@ -52,11 +61,14 @@ def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
     """
     if era not in alignment.ERAS:
         raise InputError(f"unknown era {era!r}; pass one of {', '.join(alignment.ERAS)}")
-    table = _era_table(window, obligation, threshold)
+    alignment.check_pacts(pacts)
+    table = _era_table(window, obligation, threshold, pacts)
     row = table.set_index("era").loc[era]
     other_name = COLD_WAR if era != COLD_WAR else NINETEENTH
     other = table.set_index("era").loc[other_name]
     kind = alignment.OBLIGATIONS[obligation]
+    if pacts != "all":
+        kind = f"{kind} ({alignment.PACT_RULES[pacts]})"
     hostility = alignment.HOSTILITY[threshold]
     span = "the same year" if window == 1 else f"the same {window}-year window"
     more = row["share_both"] > other["share_both"]
@@ -71,8 +83,17 @@ def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
            f"cooperation and {'more' if turnover else 'less'} alliance turnover than "
            f"{other_name}.")
     )
+    if pacts == "all":
+        alt_table = _era_table(window, obligation, threshold, "military").set_index("era")
+        verdict += (
+            f" Which treaties count matters: without the multilateral non-military pacts "
+            f"(such as Laos 1962 and Helsinki 1975) the figures are "
+            f"{alt_table.loc[era, 'share_both']:.1%} and "
+            f"{alt_table.loc[era, 'changes_per_dd']:.2f} in {era}, against "
+            f"{alt_table.loc[other_name, 'share_both']:.1%} and "
+            f"{alt_table.loc[other_name, 'changes_per_dd']:.2f} in {other_name}.")
     note = (f"Settings: {kind}; hostility {threshold} ({hostility}) or more; "
-            f"window {window} years.")
+            f"window {window} years; {alignment.PACT_RULES[pacts]}.")
     left, left_text = charts.era_chart(table, column="share_both", highlight=era,
                                        labels=False, part=True)
     right, right_text = charts.era_chart(table, column="changes_per_dd", highlight=era,
@@ -91,14 +112,14 @@ def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
                                                                              "changes_per_dd"]),
                "more_than_cold_war": bool(more) if era != COLD_WAR else None,
                "more_turnover": bool(turnover) if era != COLD_WAR else None,
-               "compared_with": other_name}
+               "compared_with": other_name, "pacts": pacts}
     return View(chart=chart, verdict=verdict, table=table, details=details)
 
 
 @lru_cache(maxsize=64)
-def _era_table(window: int, obligation: str, threshold: int):
+def _era_table(window: int, obligation: str, threshold: int, pacts: str = "all"):
     """Era summary for one setting (cached: moving back to a setting is instant)."""
-    panel = alignment.dyad_panel(obligation, threshold, window)
+    panel = alignment.dyad_panel(obligation, threshold, window, pacts=pacts)
     return alignment.era_summary(panel=panel, poles=_poles())
 
 
@@ -109,8 +130,8 @@ def _poles():
 
 
 def alignment_explorer(window: int = 5, obligation: str = "any", threshold: int = 2,
-                       era: str = NINETEENTH) -> Explorer:
-    """Widget: window, obligation type, hostility threshold and era for claim C2.
+                       era: str = NINETEENTH, pacts: str = "all") -> Explorer:
+    """Widget: window, obligation type, hostility threshold, treaties and era for claim C2.
 
     Examples
     --------
@@ -128,6 +149,9 @@ def alignment_explorer(window: int = 5, obligation: str = "any", threshold: int 
         "threshold": widgets.Dropdown(
             options=[(f"{k} {v}", k) for k, v in alignment.HOSTILITY.items() if k >= 2],
             value=threshold, description="Hostility ≥"),
+        "pacts": widgets.Dropdown(
+            options=[(label.capitalize(), key) for key, label in alignment.PACT_RULES.items()],
+            value=pacts, description="Treaties"),
         "era": widgets.Dropdown(options=list(alignment.ERAS), value=era, description="Era"),
     }
     return Explorer(alignment_view, controls,

@@ -12,6 +12,10 @@ The latest :class:`View` is kept on ``explorer.current`` so a test can set
 Errors from bad combinations (an empty year range, say) are shown as a message in
 the widget instead of a traceback.
 
+Every control is laid out so its text is never cut (:func:`fit_control`): labels take
+the room they need, a dropdown is as wide as its longest choice, and a slider's readout
+("1870 – 1914", "25%") is never squeezed by the slider beside it.
+
 Examples
 --------
 >>> import pandas as pd, altair as alt
@@ -61,6 +65,46 @@ def _in_ipython() -> bool:
     return get_ipython() is not None
 
 
+#: Scoped CSS for an explorer's controls (ipywidgets' defaults cut labels at 80 px, let a
+#: slider squeeze its readout, and give a dropdown a fixed width whatever its choices).
+EXPLORER_CSS = """
+.course-explorer .widget-readout { flex: 0 0 auto; min-width: max-content; max-width: none; }
+.course-explorer .widget-hbox > .jupyter-widgets { margin-right: 1.2em; }
+.course-explorer .widget-label { max-width: none; overflow: visible; text-overflow: clip; }
+.course-explorer .widget-dropdown { width: max-content !important; max-width: 100%; }
+.course-explorer .widget-dropdown > select { flex: 0 0 auto; width: auto; max-width: none; }
+"""
+
+
+def fit_control(control: widgets.Widget) -> widgets.Widget:
+    """Let ``control`` show all of its label and value (see :data:`EXPLORER_CSS`).
+
+    Examples
+    --------
+    >>> slider = widgets.IntSlider(description="Window (yrs)")
+    >>> fit_control(slider).style.description_width
+    'initial'
+    """
+    style = getattr(control, "style", None)
+    if getattr(control, "description", "") and hasattr(style, "description_width"):
+        style.description_width = "initial"
+    if isinstance(control, widgets.Dropdown):
+        control.layout.width = "max-content"
+    return control
+
+
+def readable(box: widgets.Box, controls) -> widgets.Box:
+    """Make ``box`` show its ``controls`` whole: :func:`fit_control` and the scoped CSS.
+
+    Used by :class:`Explorer` and by other course forms (the claim ledger).
+    """
+    for control in controls:
+        fit_control(control)
+    box.children = (widgets.HTML(f"<style>{EXPLORER_CSS}</style>"), *box.children)
+    box.add_class("course-explorer")
+    return box
+
+
 class Explorer:
     """An ipywidgets shell over a pure ``view`` function.
 
@@ -86,7 +130,8 @@ class Explorer:
                                 _dom_classes=("course-explorer-title",))] if title else [])
         controls_box = widgets.HBox(list(self.controls.values()),
                                     layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([*header, controls_box, self.verdict_html, self.chart_output])
+        self.widget = readable(widgets.VBox([*header, controls_box, self.verdict_html,
+                                             self.chart_output]), self.controls.values())
         # Class names the course's deck styles hook on (course/labextension/static/course.css).
         self.widget.add_class("course-explorer")
         controls_box.add_class("course-explorer-controls")

@@ -5,8 +5,10 @@ Two pure view functions, each wrapped by :class:`course.widgets.base.Explorer`:
 * :func:`model_view` — Olson & Zeckhauser's model: number of allies, how much bigger
   the largest ally is, how public the good is, and the taste for security. Shows each
   ally's share of income against its share of defence spending.
-* :func:`nato_view` — the data: the size-burden rank correlation, the US share of allied
-  spending, or European allies' burden, over a chosen range of years.
+* :func:`nato_view` — the data: the size-burden rank correlation (SIPRI and Maddison to
+  2018, or NATO's own tables 2014–2024; with or without the United States; with the
+  years in which it is significant), the US share of allied spending, or European
+  allies' burden, over a chosen range of years.
 
 Examples
 --------
@@ -94,8 +96,10 @@ def model_explorer() -> Explorer:
 #: Measures the NATO explorer offers (label -> key).
 NATO_MEASURES = {
     "Size vs burden: rank correlation (SIPRI, Maddison)": "correlation",
+    "Size vs burden: rank correlation (NATO tables, 2014-2024)": "correlation_nato",
     "US share of allied spending (COW, current US$)": "us_share_cow",
     "US share of allied spending (NATO, constant 2015 US$)": "us_share_nato",
+    "US share of allied spending (NATO, current US$)": "us_share_nato_current",
     "European allies: median military burden (SIPRI % of GDP)": "europe_median",
     "European allies: mean military burden (SIPRI % of GDP)": "europe_mean",
     "European allies: total spending (NATO, constant 2015 US$)": "europe_total",
@@ -110,18 +114,26 @@ def _course_tables() -> dict:
             ("nato_members", "capabilities", "gdp", "military_burden", "nato_expenditure")}
 
 
-@functools.lru_cache(maxsize=8)
-def _series(key: str, tables_id: int) -> pd.DataFrame:
+@functools.lru_cache(maxsize=16)
+def _series(key: str, tables_id: int, without_us: bool = False) -> pd.DataFrame:
     """The full-length series for one measure (cached: widgets only slice it)."""
     t = _TABLES[tables_id]
+    exclude = [measures.US_CCODE] if without_us else []
     if key == "correlation":
         return measures.size_burden_correlation(t["gdp"], t["military_burden"],
-                                                t["nato_members"], (1949, 2018))
+                                                t["nato_members"], (1949, 2018),
+                                                exclude=exclude)
+    if key == "correlation_nato":
+        return measures.size_burden_nato(t["nato_expenditure"], t["nato_members"],
+                                         (2014, 2024), exclude=exclude)
     if key == "us_share_cow":
         return measures.us_share_cow(t["capabilities"], t["nato_members"], (1949, 2016))
     if key == "us_share_nato":
         nato = t["nato_expenditure"]
         return measures.us_share_nato(nato, measures.constant_price_measure(nato),
+                                      members=t["nato_members"])
+    if key == "us_share_nato_current":
+        return measures.us_share_nato(t["nato_expenditure"], "usd_current",
                                       members=t["nato_members"])
     if key in ("europe_median", "europe_mean"):
         return measures.european_burden(t["military_burden"], t["nato_members"], (1949, 2024),
@@ -141,7 +153,30 @@ def _register(tables: dict) -> int:
     return id(tables)
 
 
-def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None) -> View:
+def _correlation_verdict(data: pd.DataFrame, ya: int, yb: int, without_us: bool) -> str:
+    """Sign, strength and significance of the yearly size-burden correlations."""
+    from course.measures.polarity import year_spans
+
+    rho = data["rho"]
+    significant = data[data["p_value"] < 0.05]
+    n, k = len(data), len(significant)
+    who = " among the allies other than the United States" if without_us else ""
+    text = (f"Between {ya} and {yb} the rank correlation of size and burden{who} is "
+            f"positive in {(rho > 0).mean():.0%} of years (mean {rho.mean():.2f}; "
+            f"{data['rho'].iloc[0]:.2f} in {ya}, {data['rho'].iloc[-1]:.2f} in {yb}). "
+            f"It is significant (p < 0.05) in {k} of {n} years"
+            + (f" ({year_spans(significant['year'])})" if k else "") + ". ")
+    if k / n >= 0.5 and rho.mean() >= 0.3:
+        return text + "Bigger allies carried heavier burdens, as Olson & Zeckhauser predict."
+    if rho.mean() > 0:
+        return text + ("The sign is the one the model predicts, but in "
+                       + ("none" if k == 0 else "most") + " of these years is the "
+                       "correlation strong enough to tell from chance.")
+    return text + "Size does not order the burdens in these years."
+
+
+def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None,
+              without_us: bool = False) -> View:
     """One NATO burden-sharing measure over a range of years, with a verdict sentence.
 
     Parameters
@@ -153,6 +188,15 @@ def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None) 
     tables : dict of DataFrames, optional
         ``nato_members``, ``capabilities``, ``gdp``, ``military_burden``,
         ``nato_expenditure``; default: the shipped tables.
+    without_us : bool
+        For the rank correlations: leave the United States out, so the test asks
+        whether size orders the burdens of the *other* allies too.
+
+    Examples
+    --------
+    >>> view = nato_view("Size vs burden: rank correlation (SIPRI, Maddison)", (1967, 2018))
+    >>> view.details["significant_years"], view.details["years"]
+    (2, 52)
     """
     if measure not in NATO_MEASURES:
         raise InputError(f"unknown measure {measure!r}; choose one of {list(NATO_MEASURES)}")
@@ -161,24 +205,28 @@ def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None) 
         raise InputError(f"the first year ({first}) is after the last ({last})")
     key = NATO_MEASURES[measure]
     tables = _course_tables() if tables is None else tables
-    full = _series(key, _register(tables))
+    correlation = key.startswith("correlation")
+    full = _series(key, _register(tables), bool(without_us) and correlation)
     data = full[(full["year"] >= first) & (full["year"] <= last)]
-    if key == "correlation":
+    if correlation:
         data = data.dropna(subset=["rho"])
     if data.empty:
         span = f"{int(full['year'].min())}-{int(full['year'].max())}"
         raise InputError(f"no values for this measure in {first}-{last}; it covers {span}")
     a, b = data.iloc[0], data.iloc[-1]
     ya, yb = int(a["year"]), int(b["year"])
-    if key == "correlation":
-        share = (data["rho"] > 0).mean()
-        verdict = (f"Between {ya} and {yb} the rank correlation of size and burden is "
-                   f"positive in {share:.0%} of years (mean {data['rho'].mean():.2f}; "
-                   f"{a['rho']:.2f} in {ya}, {b['rho']:.2f} in {yb}). "
-                   + ("Bigger allies carried heavier burdens, as Olson & Zeckhauser predict."
-                      if data["rho"].mean() >= 0.3 else
-                      "The link is weak: size explains little of who carries the burden."))
-        chart = charts.correlation_chart(data)
+    details = {"measure": key, "first": ya, "last": yb}
+    if correlation:
+        verdict = _correlation_verdict(data, ya, yb, bool(without_us))
+        if key == "correlation_nato":
+            verdict += (" (NATO's definitions: GDP is real GDP derived as spending ÷ share "
+                        "of GDP.)")
+        chart = charts.correlation_chart(
+            data, source=(f"{charts.SOURCE_NATO}; GDP = spending ÷ share of GDP"
+                          if key == "correlation_nato" else None))
+        details.update(years=len(data), positive_years=int((data["rho"] > 0).sum()),
+                       significant_years=int((data["p_value"] < 0.05).sum()),
+                       without_us=bool(without_us))
     elif key.startswith("us_share"):
         verdict = (f"The US paid {a['us_share']:.0%} of NATO members' military spending in "
                    f"{ya} and {b['us_share']:.0%} in {yb} (range {data['us_share'].min():.0%}"
@@ -200,12 +248,13 @@ def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None) 
         chart = charts.europe_chart(data, label="total defence expenditure",
                                     source=charts.SOURCE_NATO, percent=False)
     return View(chart=chart, verdict=verdict, table=data.reset_index(drop=True),
-                details={"measure": key, "first": ya, "last": yb})
+                details=details)
 
 
 def nato_explorer(tables: dict | None = None, measure: str | None = None,
-                  years: tuple[int, int] = (1949, 2024)) -> Explorer:
-    """The NATO explorer: a measure menu and a year range.
+                  years: tuple[int, int] = (1949, 2024), without_us: bool = False
+                  ) -> Explorer:
+    """The NATO explorer: a measure menu, a year range and "without the US".
 
     Parameters
     ----------
@@ -215,6 +264,8 @@ def nato_explorer(tables: dict | None = None, measure: str | None = None,
         Initial measure, a label from :data:`NATO_MEASURES` (default: the first).
     years : (int, int)
         Initial year range.
+    without_us : bool
+        Initial state of the "without the US" box (used by the rank correlations).
     """
     if measure is not None and measure not in NATO_MEASURES:
         raise InputError(f"unknown measure {measure!r}; choose one of {list(NATO_MEASURES)}")
@@ -225,6 +276,8 @@ def nato_explorer(tables: dict | None = None, measure: str | None = None,
         "years": widgets.IntRangeSlider(value=tuple(years), min=1949, max=2024,
                                         description="years",
                                         layout=widgets.Layout(width="480px")),
+        "without_us": widgets.Checkbox(value=bool(without_us),
+                                       description="without the US (rank correlations)"),
     }
     view = nato_view if tables is None else functools.partial(nato_view, tables=tables)
     return Explorer(view, controls, title="NATO burden-sharing in the data")
@@ -243,15 +296,16 @@ def _isaf_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return data.load("case_isaf_troops"), data.load("gdp")
 
 
-@functools.lru_cache(maxsize=16)
-def _isaf_relative_cached(as_of: str) -> pd.DataFrame:
+@functools.lru_cache(maxsize=32)
+def _isaf_relative_cached(as_of: str, with_outside_isaf: bool = False) -> pd.DataFrame:
     from course.measures import cases
 
     isaf, gdp = _isaf_tables()
-    return cases.isaf_relative(isaf, gdp, as_of)
+    return cases.isaf_relative(isaf, gdp, as_of, with_outside_isaf=with_outside_isaf)
 
 
-def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
+def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
+              with_outside_isaf: bool = False) -> View:
     """ISAF troops by nation on one date, relative to population or GDP.
 
     Parameters
@@ -262,6 +316,9 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
         A label from :data:`ISAF_BASES`.
     tables : (isaf, gdp), optional
         Default: the shipped ``case_isaf_troops`` and ``gdp`` tables.
+    with_outside_isaf : bool
+        Add the US forces outside ISAF (Operation Enduring Freedom) where a cited row
+        states them (:func:`course.measures.cases.outside_isaf`).
     """
     from course.charts import cases as case_charts
     from course.measures import cases
@@ -269,9 +326,10 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
     if basis not in ISAF_BASES:
         raise InputError(f"unknown basis {basis!r}; choose one of {list(ISAF_BASES)}")
     if tables is None:
-        rel = _isaf_relative_cached(str(as_of))
+        rel = _isaf_relative_cached(str(as_of), bool(with_outside_isaf))
     else:
-        rel = cases.isaf_relative(tables[0], tables[1], as_of)
+        rel = cases.isaf_relative(tables[0], tables[1], as_of,
+                                  with_outside_isaf=bool(with_outside_isaf))
     if rel.empty:
         raise InputError(f"no ISAF-only national figures on {as_of}; pick another date")
     key = ISAF_BASES[basis]
@@ -285,6 +343,13 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None) -> View:
     verdict = (f"On {as_of}, by {basis}, {where}; the highest is {top['nation']} "
                f"({top[column]:,.1f}). Figures from {ranked['source'].nunique()} cited "
                f"source(s); each bar's source is in its tooltip.")
+    if with_outside_isaf:
+        added = ranked[ranked["outside_isaf"] > 0]
+        verdict += (" US figures include " + ", ".join(
+            f"{int(n):,} troops outside ISAF (row {i})"
+            for n, i in zip(added["outside_isaf"], added["outside_id"], strict=True))
+            + "." if len(added) else
+            " No cited row states US forces outside ISAF on this date: ISAF only.")
     return View(chart=case_charts.isaf_chart(rel, key), verdict=verdict, table=ranked,
                 details={"basis": key, "us_rank": int(us[0]) + 1 if len(us) else None})
 
@@ -300,6 +365,8 @@ def isaf_explorer(tables: tuple | None = None) -> Explorer:
         "as_of": widgets.Dropdown(options=options, value=options[-1], description="date"),
         "basis": widgets.Dropdown(options=list(ISAF_BASES), description="measure",
                                   layout=widgets.Layout(width="360px")),
+        "with_outside_isaf": widgets.Checkbox(value=False,
+                                              description="add US forces outside ISAF"),
     }
     view = isaf_view if tables is None else functools.partial(isaf_view, tables=tables)
     return Explorer(view, controls, title="Afghanistan: who sent troops, relative to size?")

@@ -276,8 +276,10 @@ def ledger_form(ledger: Ledger | None = None, path: str | Path = DEFAULT_FILE):
         control.observe(store, names="value")
     save_button.on_click(save)
     show()
-    form = widgets.VBox([claim, verdict, evidence, objection,
-                         widgets.HBox([save_button, status])])
+    from course.widgets.base import readable
+
+    form = readable(widgets.VBox([claim, verdict, evidence, objection,
+                                  widgets.HBox([save_button, status])]), [claim, verdict])
     form.ledger = ledger
     form.controls = {"claim": claim, "verdict": verdict, "evidence": evidence,
                      "objection": objection, "save": save_button}

@@ -1,8 +1,12 @@
 """Explorer for claim C1: is the world "multipolar, but still U.S. led" [P10]?
 
 The pure function :func:`polarity_view` does the work; :func:`polarity_explorer` wraps
-it in ipywidgets controls (measure, years, set of powers, pole threshold). Tests call
-the view directly and drive the explorer by setting control values.
+it in ipywidgets controls (measure, years, set of powers, states to add, pole threshold).
+Tests call the view directly and drive the explorer by setting control values.
+
+The essay's phrase makes two claims at once, and the verdict judges each half on its
+own: *multipolar* (at least three powers hold the pole threshold) and *U.S. led* (the
+United States has the largest share), then says which half fails and why.
 
 Examples
 --------
@@ -11,6 +15,8 @@ Examples
 'By CINC, 1990–2016 has 3.9 effective pol'
 >>> view.details["leader_last"]
 'CHN'
+>>> view.details["failed"]
+['multipolar', 'U.S. led']
 """
 
 from __future__ import annotations
@@ -40,17 +46,40 @@ def _points(lead: float) -> str:
     return f"{points:.1f} points" if points >= 0.95 else f"{points:.2f} points"
 
 
+def _share(share: float, threshold: float) -> str:
+    """A share as a percentage that never rounds across the pole threshold.
+
+    >>> _share(0.0964, 0.1), _share(0.0999, 0.1), _share(0.4019, 0.1)
+    ('9.6%', '9.99%', '40.2%')
+    """
+    share, cut = float(share), float(threshold)
+    for digits in (1, 2, 3):
+        text = f"{100 * share:.{digits}f}"
+        if (float(text) >= 100 * cut - 1e-9) == (share >= cut - 1e-12):
+            return f"{text}%"
+    return f"just under {100 * cut:g}%"
+
+
+def _added(add) -> tuple[str, ...]:
+    """``"IND, BRA"`` or ``["IND"]`` -> ``("BRA", "IND")`` (upper case, sorted, once)."""
+    if add is None:
+        return ()
+    items = add.replace(";", ",").split(",") if isinstance(add, str) else list(add)
+    return tuple(sorted({str(item).strip().upper() for item in items if str(item).strip()}))
+
+
 @lru_cache(maxsize=8)
-def _full_shares(measure: str, scope: str):
-    return polarity.capability_shares(measure, FIRST_YEAR, LAST_YEAR, scope=scope)
+def _full_shares(measure: str, scope: str, add: tuple[str, ...] = ()):
+    return polarity.capability_shares(measure, FIRST_YEAR, LAST_YEAR, scope=scope, add=add)
 
 
 @lru_cache(maxsize=32)
-def _full_indices(measure: str, scope: str, threshold: float):
-    return polarity.indices_by_year(_full_shares(measure, scope), threshold=threshold)
+def _full_indices(measure: str, scope: str, threshold: float, add: tuple[str, ...] = ()):
+    return polarity.indices_by_year(_full_shares(measure, scope, add), threshold=threshold)
 
 
-def _tables(measure: str, start: int, end: int, scope: str, threshold: float):
+def _tables(measure: str, start: int, end: int, scope: str, threshold: float,
+            add: tuple[str, ...] = ()):
     """Shares and indices for the years, sliced from tables computed once for 1816–2018.
 
     Every index is computed year by year, so slicing gives the same numbers as computing
@@ -58,17 +87,62 @@ def _tables(measure: str, start: int, end: int, scope: str, threshold: float):
     """
     if start > end or measure not in polarity.MEASURES or scope not in polarity.SCOPES:
         polarity.capability_shares(measure, start, end, scope=scope)  # raises the right error
-    shares = _full_shares(measure, scope)
+    shares = _full_shares(measure, scope, add)
     shares = shares[(shares["year"] >= start) & (shares["year"] <= end)]
     if shares["value"].notna().sum() == 0:
         polarity.capability_shares(measure, start, end, scope=scope)  # raises "no data"
-    table = _full_indices(measure, scope, float(threshold))
+    table = _full_indices(measure, scope, float(threshold), add)
     table = table[(table["year"] >= start) & (table["year"] <= end)].reset_index(drop=True)
     return shares, table
 
 
+def _two_halves(year_shares, last: dict, threshold: float) -> tuple[str, list[str]]:
+    """The verdict on each half of "multipolar, but still U.S. led", and the failed halves."""
+    ranked = year_shares.dropna(subset=["share"]).sort_values("share", ascending=False)
+    poles = ranked[ranked["share"] >= float(threshold) - 1e-12]
+    listed = ", ".join(f"{a} {_share(v, threshold)}"
+                       for a, v in zip(poles["stateabb"], poles["share"], strict=True))
+    n_poles = len(poles)
+    below = ranked.iloc[n_poles] if len(ranked) > n_poles else None
+    next_one = (f"; the next, {below['stateabb']}, has {_share(below['share'], threshold)}"
+                if below is not None else "")
+    eff = float(last["eff_poles"])
+    multipolar = n_poles >= 3
+    if multipolar:
+        first = f"Multipolar: yes, {n_poles} powers hold at least {threshold:.0%} ({listed})."
+    else:
+        held = (f"only {n_poles} {'power holds' if n_poles == 1 else 'powers hold'} at least "
+                f"{threshold:.0%}" + (f" ({listed}){next_one}" if n_poles else next_one))
+        effective = (f", although the effective number of poles, {eff:.1f}, is above 3"
+                     if eff >= 3 else f", and the effective number of poles is {eff:.1f}")
+        first = f"Multipolar: no, {held}{effective}."
+    leader, runner = str(last["leader"]), last["runner_up"]
+    us_led = leader == "USA"
+    lead = _points(last["lead"])
+    if us_led:
+        second = f"U.S. led: yes, the USA leads {runner} by {lead}."
+    elif "USA" in set(ranked["stateabb"]):
+        us = ranked[ranked["stateabb"] == "USA"].iloc[0]
+        behind = _points(float(ranked.iloc[0]["share"]) - float(us["share"]))
+        top, ours = float(ranked.iloc[0]["share"]), float(us["share"])
+        digits = 1 if f"{top:.1%}" != f"{ours:.1%}" else 2
+        second = (f"U.S. led: no, {leader} leads (its share {top:.{digits}%} against the "
+                  f"USA's {ours:.{digits}%}, {behind} ahead).")
+    else:
+        second = f"U.S. led: no, the USA is not in this set of powers; {leader} leads."
+    failed = [half for half, ok in (("multipolar", multipolar), ("U.S. led", us_led)) if not ok]
+    if not failed:
+        tail = "Both halves hold: consistent with 'multipolar, but still U.S. led'."
+    elif len(failed) == 2:
+        tail = "Both halves fail: not 'multipolar, but still U.S. led'."
+    else:
+        tail = (f"The '{failed[0]}' half fails, the other holds: not 'multipolar, but still "
+                "U.S. led'.")
+    return f"{first} {second} {tail}", failed
+
+
 def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
-                  scope: str = "major", threshold: float = 0.1) -> View:
+                  scope: str = "major", threshold: float = 0.1, add=()) -> View:
     """Polarity of a period by one measure of power: chart, verdict and the yearly table.
 
     Parameters
@@ -76,24 +150,30 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     measure : {"cinc", "milex", "gdp"}
     years : (int, int)
         First and last year (inclusive).
-    scope : {"major", "system"}
-        Shares among the major powers of each year, or of the whole state system.
+    scope : {"major", "g20", "system"}
+        Shares among the COW major powers of each year, the G20 states, or the whole
+        state system.
     threshold : float
         Share a power needs to count as a pole (0.10 = 10 %).
+    add : str or list of str, optional
+        States added to the set, e.g. ``"IND"`` or ``["IND", "BRA"]`` (COW
+        abbreviations or codes): the COW list is a choice, and India is not on it.
 
     Returns
     -------
     View
         ``chart`` (shares above, effective poles below), ``verdict`` (a sentence),
         ``table`` (:func:`course.measures.polarity.polarity_by_year`) and ``details``
-        (``mean_eff_poles``, ``leader_last``, ``n_poles_last``, ``label``,
-        ``us_led``, ``multipolar``, ``years_with_data``).
+        (``mean_eff_poles``, ``leader_last``, ``n_poles_last``, ``eff_poles_last``,
+        ``label``, ``us_led``, ``multipolar``, ``failed`` (the halves of the claim that
+        fail), ``years_with_data``, ``added``).
     """
     try:
         start, end = (int(y) for y in years)
     except (TypeError, ValueError):
         raise InputError(f"years must be a pair (first, last), got {years!r}") from None
-    shares, table = _tables(measure, start, end, scope, threshold)
+    added = _added(add)
+    shares, table = _tables(measure, start, end, scope, threshold, added)
     summary = polarity.summarize(table)
     name = polarity.MEASURE_SHORT[measure]
     if summary["years"] == 0:
@@ -104,16 +184,14 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     label = _label(n_last)
     us_led = last["leader"] == "USA"
     gap = summary["years_total"] - summary["years"]
-    essay = ("consistent with 'multipolar, but still U.S. led'" if label == "multipolar"
-             and us_led else "not 'multipolar, but still U.S. led'")
+    last_year = int(last["year"])
+    halves, failed = _two_halves(shares[shares["year"] == last_year], last, threshold)
+    who = polarity.SCOPES[scope] + (f" and {', '.join(added)}" if added else "")
     verdict = (
         f"By {name}, {start}–{end} has {summary['mean_eff_poles']:.1f} effective poles among "
-        f"{polarity.SCOPES[scope]} on average (CON {summary['mean_con']:.2f}); "
+        f"{who} on average (CON {summary['mean_con']:.2f}); "
         f"{summary['leader']} leads in {summary['leader_years']} of {summary['years']} years. "
-        f"In {int(last['year'])}: {last['eff_poles']:.1f} effective poles; {n_last} "
-        f"{'power holds' if n_last == 1 else 'powers hold'} at least {threshold:.0%} "
-        f"({label} by that threshold); {last['leader']} leads {last['runner_up']} by "
-        f"{_points(last['lead'])} — {essay}."
+        f"In {last_year}: {halves}"
         + (f" {gap} of {summary['years_total']} years lack {name} data for some power and "
            "are left out." if gap else "")
     )
@@ -132,14 +210,16 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
                    description=f"Two charts. {top_text} {bottom_text}")
     details = {"mean_eff_poles": summary["mean_eff_poles"], "mean_con": summary["mean_con"],
                "leader_last": str(last["leader"]), "n_poles_last": n_last, "label": label,
+               "eff_poles_last": float(last["eff_poles"]),
                "us_led": bool(us_led), "multipolar": label == "multipolar",
-               "years_with_data": summary["years"], "last_year": int(last["year"])}
+               "failed": failed, "years_with_data": summary["years"],
+               "last_year": last_year, "added": list(added)}
     return View(chart=chart, verdict=verdict, table=table, details=details)
 
 
 def polarity_explorer(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
-                      scope: str = "major", threshold: float = 0.1) -> Explorer:
-    """Widget: choose a measure of power, years, set of powers and pole threshold.
+                      scope: str = "major", threshold: float = 0.1, add: str = "") -> Explorer:
+    """Widget: choose a measure of power, years, set of powers, states to add, pole threshold.
 
     Examples
     --------
@@ -155,9 +235,13 @@ def polarity_explorer(measure: str = "cinc", years: tuple[int, int] = (1990, 201
         "years": widgets.IntRangeSlider(value=years, min=FIRST_YEAR, max=LAST_YEAR, step=1,
                                         description="Years", continuous_update=False,
                                         layout=widgets.Layout(width="420px")),
-        "scope": widgets.ToggleButtons(options=[("Major powers", "major"),
+        "scope": widgets.ToggleButtons(options=[("Major powers (COW)", "major"),
+                                                ("G20 states", "g20"),
                                                 ("Whole system", "system")],
                                        value=scope, description="Powers"),
+        "add": widgets.Text(value=", ".join(_added(add)), description="Add states",
+                            placeholder="e.g. IND (COW abbreviations)",
+                            continuous_update=False),
         "threshold": widgets.FloatSlider(value=threshold, min=0.05, max=0.5, step=0.05,
                                          description="Pole ≥", readout_format=".0%",
                                          continuous_update=False),

@@ -158,3 +158,22 @@ def q8_shape(answers):
     testing.expect(bool((values < 100).all()),
                    "`pacts_by_era` looks too large for alliances per decade: did you divide by the "
                    "era's length in years and multiply by 10?")
+
+
+def _era_lengths():
+    """Years in each era of q8, both ends included."""
+    return {"1816-1913": 98, "1919-1939": 21, "1946-1989": 44, "1990-2018": 29}
+
+
+@public("q8")
+def q8_rates_come_from_whole_counts(answers):
+    pacts = answers["pacts_by_era"]
+    testing.expect_type(pacts, pd.Series, "pacts_by_era")
+    for label, years in _era_lengths().items():
+        if label not in pacts.index:
+            raise Failed(f"`pacts_by_era` has no entry {label!r}.")
+        count = testing.expect_number(pacts[label], f"pacts_by_era[{label!r}]") * years / 10
+        testing.expect(abs(count - round(count)) < 1e-6,
+                       f"`pacts_by_era[{label!r}]` times the era's {years} years, divided by 10, "
+                       "should give back a whole number of alliances: multiply the count by 10 "
+                       "and divide by the number of years in the era, both ends included.")

@@ -11,9 +11,12 @@
   screenshot (``final.png`` or ``failure.png``), the browser console log, the blocked
   requests and the server log are saved under ``test-artifacts/<test name>/``.
 
-The server never writes into the project: autosave is off in its private settings,
-checkpoints go to ``tmp_path``, and news/update checks are off; its HTTP(S) proxy is a
-closed local port, so server and kernels cannot reach the network either.
+The server runs with the course's own JupyterLab settings (``jupyter/``, through
+:func:`course.lab.lab_environment`, as ``make lab`` and Binder do): the course's
+Vega-Lite renderer, no news or update checks, terminals with the course's commands.
+It never writes into the project: autosave is off in its private settings and
+checkpoints go to ``tmp_path``; its HTTP(S) proxy is a closed local port, so server and
+kernels cannot reach the network either.
 
 Chromium comes from Debian (``/usr/bin/chromium``); Playwright never downloads a
 browser. Without it the tests fail when ``CI`` is set and are skipped, with the reason,
@@ -41,6 +44,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from course.lab import lab_environment
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -132,13 +136,15 @@ class JupyterLab:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-#: User settings for the test's private JupyterLab: never write to the lessons on disk
-#: (autosave off: the test runs them, and committed notebooks must stay output-free),
-#: and never ask to fetch news from the web.
+#: User settings for the test's private JupyterLab, on top of the course's own
+#: (``jupyter/lab-settings``, which already turn news and update checks off): never write
+#: to the lessons on disk (autosave off: the test runs them, and committed notebooks must
+#: stay output-free), and keep every cell in the page (no windowing) so all can be checked.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # Terminal text in the DOM (xterm's accessibility tree), so a test can read it.
+    "@jupyterlab/terminal-extension/plugin.jupyterlab-settings": {"screenReaderMode": True},
 }
 
 
@@ -154,11 +160,13 @@ def _start_server(home: Path) -> JupyterLab:
             ("config", "runtime", "data", "settings", "workspaces", "ipython")}
     for folder in dirs.values():
         folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ,
-               JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-               JUPYTER_DATA_DIR=str(dirs["data"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
-               JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
-               JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1")
+    # The course's own JupyterLab settings (jupyter/), as `course lab` and Binder use them.
+    env = lab_environment(dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), IPYTHONDIR=str(dirs["ipython"]),
+        JUPYTER_PLATFORM_DIRS="1", PYTHONUNBUFFERED="1"))
     # Server and kernels: HTTP(S) beyond loopback goes to a closed local port.
     env.update({name: "http://127.0.0.1:9" for name in
                 ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
@@ -172,9 +180,7 @@ def _start_server(home: Path) -> JupyterLab:
                # JupyterLab makes a checkpoint copy of each notebook it opens: keep those
                # out of the project (they would land in notebooks/.ipynb_checkpoints).
                f"--FileCheckpoints.root_dir={home / 'checkpoints'}",
-               # No calls home from the server either: no news feed, no update check.
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+               ]  # news, update checks, the course renderer: jupyter/jupyter_server_config.py
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log_path = home / "server.log"

@@ -8,7 +8,16 @@ Cells, wait for every cell to finish, then check that
   ``.vega-embed``), with the offline mimetype renderer;
 * the explorer (the cell tagged ``explorer``) redraws its chart when one of its controls
   is moved through the DOM, as a student would move it;
+* what is on screen matches what was asked for (``screen.py``): every chart was drawn by
+  the course's renderer from its own spec, with each axis title the spec names and each
+  legend it asks for (with all entries), and no text cut by the chart's or the output's
+  edge; no explorer label, slider readout or dropdown is cut; the console has no
+  warning about Vega or Vega-Lite versions;
 * nothing was fetched from beyond 127.0.0.1 (requests are aborted and listed).
+
+The same checks run on each problem set (``exercises/psN/psN.ipynb``) after Run All.
+Screenshots of the whole notebook, a viewport at a time (``page-NN.png``), and of each
+chart (``chart-NN.png``) are kept in ``test-artifacts/<test>/`` for review by eye.
 
 The time from launching JupyterLab to the first rendered chart of the lesson is printed
 and recorded as the test property ``start_to_rendered_s`` (see benchmarks/bench_browser.py).
@@ -19,13 +28,30 @@ must be moved and redrawn as well as one with a dropdown.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from course.paths import EXERCISES_DIR
+
 pytestmark = [pytest.mark.browser]
+
+
+def _load_screen():
+    path = Path(__file__).with_name("screen.py")
+    spec = importlib.util.spec_from_file_location("_browser_screen", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+screen = _load_screen()
+PROBLEM_SETS = sorted(EXERCISES_DIR.glob("ps*/ps*.ipynb"))
 
 KERNEL_IDLE_TIMEOUT_MS = 90_000
 RUN_ALL_TIMEOUT_S = 120
@@ -191,6 +217,7 @@ def check_notebook(lesson, jupyterlab, page, record_property) -> None:
     charts = notebook.locator(".vega-embed").filter(
         has=page.locator("canvas, svg.marks"))
     assert charts.count() >= 1, "no chart rendered by JupyterLab's Vega renderer"
+    check_screen(page, notebook, record_property)
 
     explorer = notebook.locator(f".jp-Cell[data-windowed-list-index='{explorer_at}']")
     explorer.scroll_into_view_if_needed()
@@ -229,6 +256,48 @@ def check_notebook(lesson, jupyterlab, page, record_property) -> None:
     assert lesson.read_bytes() == saved, "the browser session wrote to the lesson file"
 
 
+def check_screen(page, notebook, record_property, expect_charts: bool = True) -> None:
+    """Every chart against its spec, every explorer control readable, no version warning."""
+    started = time.perf_counter()
+    charts = notebook.evaluate(screen.CHARTS_JS)
+    problems = [p for chart in charts for p in screen.chart_problems(chart)]
+    problems += screen.control_problems(notebook.evaluate(screen.CONTROLS_JS))
+    problems += [f"console: {line}" for line in screen.version_warnings(page.record.console)]
+    pages = screen.screenshot_pages(page, page.artifacts)
+    embeds = notebook.locator(".vega-embed")
+    for number in range(embeds.count()):  # each chart on its own, for review by eye
+        embeds.nth(number).screenshot(path=str(page.artifacts / f"chart-{number + 1:02d}.png"))
+    record_property("charts_checked", len(charts))
+    record_property("screen_check_s", round(time.perf_counter() - started, 2))
+    print(f"checked {len(charts)} charts; {len(pages)} screenshots in {page.artifacts}")
+    assert charts or not expect_charts, "no chart on screen to check"
+    assert not problems, "what is on screen differs from what was asked for:\n" + "\n".join(
+        problems)
+
+
+@pytest.mark.parametrize("problem_set", PROBLEM_SETS, ids=[p.stem for p in PROBLEM_SETS])
+def test_problem_set_runs_and_shows_what_its_charts_ask_for(problem_set, jupyterlab, lab_page,
+                                                            record_property):
+    """A student's first Run All of a problem set: no error, charts and controls readable."""
+    saved = problem_set.read_bytes()
+    cells = json.loads(saved.decode("utf-8"))["cells"]
+    n_code = sum(c["cell_type"] == "code" for c in cells)
+    # Charts drawn from a student's answers appear once the answers are written: a blank
+    # problem set may show none (ps1 shows its explorer's).
+    _open_and_run_all(lab_page, jupyterlab, problem_set, n_code, wait_for_chart=False)
+    notebook = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    tracebacks = notebook.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        has_text="Traceback")
+    assert tracebacks.count() == 0, f"a cell raised an error:\n{tracebacks.first.inner_text()}"
+    page_charts = notebook.locator(".vega-embed svg.marks")
+    if any("explorer" in c.get("metadata", {}).get("tags", []) for c in cells):
+        page_charts.first.wait_for(timeout=30_000)
+    check_screen(lab_page, notebook, record_property, expect_charts=False)
+    assert not lab_page.record.blocked, f"requests beyond loopback: {lab_page.record.blocked}"
+    assert problem_set.read_bytes() == saved, "the browser session wrote to the problem set"
+
+
 BROKEN_CELLS = [
     # Altair's default "html" renderer fetches Vega from a CDN: blocked, so it must fail.
     "import altair as alt\nimport pandas as pd\nalt.renderers.enable('html')\n"
@@ -256,6 +325,47 @@ def test_the_checks_catch_a_broken_notebook(jupyterlab, lab_page):
     assert tracebacks.count() == 1
     assert any("cdn.jsdelivr.net" in url for url in page.record.blocked), page.record.blocked
     assert notebook.locator(".vega-embed canvas, .vega-embed svg.marks").count() == 0
+
+
+BAD_SCREEN_CELLS = [
+    "import course\ncourse.setup()",
+    # Colour and line style on one field, the line-style legend hidden: Vega-Lite then
+    # draws no legend at all. A y title cut to 60 px. Built without finish(), which
+    # would refuse the legend.
+    "import altair as alt\nimport pandas as pd\n"
+    "rows = pd.DataFrame({'x': [1, 2, 1, 2], 'y': [1, 2, 2, 1], 'm': list('aabb')})\n"
+    "alt.Chart(rows).mark_line().encode(x='x:Q',\n"
+    "    y=alt.Y('y:Q', title='Effective number of poles', axis=alt.Axis(titleLimit=60)),\n"
+    "    color=alt.Color('m:N', title='Measure'),\n"
+    "    strokeDash=alt.StrokeDash('m:N', legend=None))",
+    # A range slider squeezed so that its readout is cut, outside any Explorer.
+    "import ipywidgets as w\n"
+    "w.IntRangeSlider(value=(1870, 1914), min=1816, max=2016, description='Window (years)',"
+    " layout=w.Layout(width='220px'))",
+]
+
+
+def test_the_screen_checks_catch_a_hidden_legend_and_cut_text(jupyterlab, lab_page,
+                                                              record_property):
+    """The on-screen checks must be able to fail: a vanished legend, cut titles and labels."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in BAD_SCREEN_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    path = lab_page.artifacts / "bad-screen.ipynb"  # inside the served root, git-ignored
+    nbformat.write(nb, path)
+    _open_and_run_all(lab_page, jupyterlab, path, len(BAD_SCREEN_CELLS), wait_for_chart=True)
+    notebook = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    notebook.locator(".widget-readout").first.wait_for(timeout=30_000)
+    with pytest.raises(AssertionError) as caught:
+        check_screen(lab_page, notebook, record_property)
+    report = str(caught.value)
+    assert "no legend for 'm' (color) listing ['a', 'b'] under 'Measure'" in report
+    assert "axis title 'Effective number of poles' not drawn whole" in report
+    assert "text cut short" in report
+    assert re.search(r"widget-(label|readout) '(Window \(years\)|1870 – 1914)' is cut", report), \
+        report
 
 
 SLIDER_EXPLORER = """\

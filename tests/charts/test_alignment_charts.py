@@ -27,7 +27,8 @@ def test_era_chart_has_one_row_per_era_and_the_right_values(eras):
     top = eras.sort_values("share_both").iloc[-1]["era"]
     assert f"Highest: {top}." in text
     assert f"{eras.iloc[0]['share_both']:.0%}" in text
-    assert chart.to_dict()["title"]["subtitle"].startswith("Source: ATOP 5.1")
+    subtitle = chart.to_dict()["title"]["subtitle"]  # wrapped to the chart's width
+    assert subtitle[0].startswith("Source: ATOP 5.1") and max(map(len, subtitle)) <= 75
 
 
 def test_era_chart_labels_are_optional(eras):

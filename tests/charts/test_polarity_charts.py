@@ -83,7 +83,7 @@ def test_measures_chart_compares_measures(cinc_1816_2016):
     text = describe(chart)
     for table, name in zip(tables, ("CINC", "military spending", "GDP"), strict=True):
         assert f"{name} {table['eff_poles'].mean():.1f}" in text
-    assert "Maddison" in chart.to_dict()["title"]["subtitle"]
+    assert "Maddison" in " ".join(chart.to_dict()["title"]["subtitle"])  # wrapped lines
     assert spec_bytes(chart) < MAX_SPEC_BYTES
 
 

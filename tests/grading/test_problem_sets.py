@@ -137,9 +137,37 @@ def _wrong_ps1(a: dict) -> dict[str, dict]:
             a["chart"], a["poles_by_year"][a["poles_by_year"]["year"] <= 1913])},
         "q7_leader": {"leader_milex_1913": a["leader_1913"]},
         "q7_poles": {"poles_milex_1913": a["poles_1913"]},
-        "q8_values": {"pacts_by_era": a["pacts_by_era"] * pd.Series(
-            {"1816-1913": 9.8, "1919-1939": 2.1, "1946-1989": 4.4, "1990-2018": 2.9})},
+        "q8_values": {"pacts_by_era": _ever_members_pacts()},  # later joiners counted too
     }
+
+
+def _ever_members_pacts() -> pd.Series:
+    """q8 with every state that ever joined (``alliances.members``), not the founders."""
+    alliances, majors = data.load("alliances"), _major_years()
+    eras = {"1816-1913": (1816, 1913), "1919-1939": (1919, 1939),
+            "1946-1989": (1946, 1989), "1990-2018": (1990, 2018)}
+    begun = [begyr for begyr, members in zip(alliances["begyr"], alliances["members"],
+                                             strict=True)
+             if len({int(c) for c in str(members).split(";")}
+                    & set(majors.loc[majors["year"] == begyr, "ccode"])) >= 2]
+    return pd.Series({label: sum(first <= y <= last for y in begun) * 10 / (last - first + 1)
+                      for label, (first, last) in eras.items()})
+
+
+def test_ps1_q8_public_check_catches_the_other_reading_of_the_rate(solved):
+    """'Per decade' is count x 10 / years; count / (years x 10) must not pass the public check,
+    and the founding-member answer (Cold War 9 pacts, 2.045 per decade) must."""
+    assignment, answers = solved["ps1"]
+    public = [t for t in assignment.tests() if not testing.info_of(t).hidden
+              and testing.info_of(t).question == "q8"]
+    right = answers["pacts_by_era"]
+    assert right["1946-1989"] == pytest.approx(9 * 10 / 44)
+    years = pd.Series({"1816-1913": 98, "1919-1939": 21, "1946-1989": 44, "1990-2018": 29})
+    misread = right * years / 10 / (years * 10)
+    assert all(r.passed for r in testing.run_tests(public, answers))
+    results = testing.run_tests(public, {**answers, "pacts_by_era": misread})
+    assert not all(r.passed for r in results)
+    assert any("whole number of alliances" in r.message for r in results if not r.passed)
 
 
 def _uk_table(frame: pd.DataFrame, value: str, how: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from itertools import combinations
 import pandas as pd
 import pytest
 
+from course import data
 from course.errors import InputError
 from course.measures import alignment
 from course.paths import shared_data_dir
@@ -256,3 +257,86 @@ def test_obligation_summary_stacks_the_era_tables():
     for ob in alignment.OBLIGATIONS:
         part = table[table["obligation"] == ob].set_index("era")
         assert (part["share_allied"] <= anyk["share_allied"] + 1e-12).all(), ob
+
+
+# --------------------------------------------------------------------------- which pacts count
+def _alliances(rows):
+    """Tiny alliances table: rows of (atopid, bilat, defense, offense, neutral, nonagg, consul)."""
+    return pd.DataFrame(rows, columns=["atopid", "bilat", *FLAGS])
+
+
+def test_pact_rules_by_hand():
+    table = _alliances([(1, 1, 0, 0, 0, 1, 0),    # bilateral non-aggression: kept by both rules
+                        (2, 0, 1, 0, 0, 0, 1),    # multilateral defence pact: military
+                        (3, 0, 0, 0, 0, 0, 1),    # multilateral consultation only: dropped
+                        (4, 0, 0, 0, 1, 0, 0)])   # multilateral neutrality: military
+    assert alignment.kept_pacts("all", alliances=table) == {1, 2, 3, 4}
+    assert alignment.kept_pacts("military", alliances=table) == {1, 2, 4}
+    assert alignment.kept_pacts("bilateral", alliances=table) == {1}
+    with pytest.raises(InputError, match="unknown rule"):
+        alignment.kept_pacts("treaties", alliances=table)
+
+
+def test_a_dropped_pact_no_longer_makes_a_dyad_allied():
+    members = _members([(3, 200, 1962, 1964, 0, 0, 0, 0, 1), (3, 220, 1962, 1964, 0, 0, 0, 0, 1)])
+    table = _alliances([(3, 0, 0, 0, 0, 0, 1)])
+    majors = _majors((200, 220), ("UKG", "FRN"))
+    kwargs = dict(start=1960, end=1966, alliances=table, alliance_members=members,
+                  disputes=NO_DISPUTES, major_powers=majors)
+    assert alignment.dyad_panel(pacts="all", **kwargs)["allied"].sum() == 3
+    assert alignment.dyad_panel(pacts="military", **kwargs)["allied"].sum() == 0
+
+
+def test_the_military_rule_matches_atops_own_codes_in_the_raw_file():
+    expected_dropped = set()
+    with (RAW / "atop" / "atop5_1a.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            flags = {k: int(float(row[k] or 0)) for k in ("bilat", "defense", "offense",
+                                                          "neutral")}
+            if not flags["bilat"] and not (flags["defense"] or flags["offense"]
+                                           or flags["neutral"]):
+                expected_dropped.add(int(row["atopid"]))
+    every = alignment.kept_pacts("all")
+    assert every - alignment.kept_pacts("military") == expected_dropped
+    dropped = alignment.dropped_pacts("military")
+    assert set(dropped["atopid"]) <= expected_dropped
+    laos, helsinki = (dropped.set_index("atopid").loc[i] for i in (3460, 3740))
+    assert (laos["begyr"], laos["obligations"]) == (1962, "consultation")
+    assert (helsinki["begyr"], helsinki["obligations"]) == (1975, "non-aggression")
+    assert {"USA", "RUS"} <= set(helsinki["major_powers"].split(", "))
+
+
+def test_turnover_with_and_without_the_non_military_pacts():
+    """Issue 12, item 1: the 'about the same' turnover rests on Laos 1962 and Helsinki 1975."""
+    table = alignment.pact_sensitivity("any", 2, 5).set_index(["pacts", "era"])
+    rate = table["changes_per_dd"]
+    both = table["share_both"]
+    assert rate["all", "1816–1913"] == pytest.approx(0.481, abs=5e-4)
+    assert rate["all", "1946–1989"] == pytest.approx(0.495, abs=5e-4)
+    assert rate["military", "1946–1989"] == pytest.approx(0.165, abs=5e-4)
+    assert rate["military", "1816–1913"] == pytest.approx(0.440, abs=5e-4)
+    assert rate["bilateral", "1816–1913"] == pytest.approx(0.312, abs=5e-4)
+    assert rate["bilateral", "1946–1989"] == pytest.approx(0.236, abs=5e-4)
+    assert both["all", "1946–1989"] == pytest.approx(0.248, abs=5e-4)
+    assert both["military", "1946–1989"] == pytest.approx(0.127, abs=5e-4)
+    assert both["all", "1816–1913"] == pytest.approx(0.041, abs=5e-4)
+    # dropping exactly the two pacts the issue names gives the same Cold War figures
+    members = data.load("alliance_members")
+    without = members[~members["atopid"].isin([3460, 3740])]
+    eras = alignment.era_summary(panel=alignment.dyad_panel(alliance_members=without),
+                                 polarity_measure=None).set_index("era")
+    assert eras.loc["1946–1989", "changes_per_dd"] == pytest.approx(
+        rate["military", "1946–1989"])
+    assert eras.loc["1946–1989", "share_both"] == pytest.approx(both["military", "1946–1989"])
+
+
+def test_cold_war_defence_pact_cases_are_sino_soviet_and_wartime_treaties():
+    cases = alignment.allied_and_disputing("defense", 2, 5, 1946, 1989).set_index("dyad")
+    total = cases["dyad_years"].sum()
+    panel = alignment.dyad_panel("defense", 2, 5, 1946, 1989)
+    assert total == panel["both"].sum() == 54
+    assert cases.loc["RUS–CHN", "dyad_years"] == 24
+    assert set(cases.loc["RUS–CHN", "atopids"].split(", ")) == {"3030", "3200"}  # 1945, 1950
+    wartime = cases.loc[["UKG–RUS", "FRN–RUS"], "dyad_years"].sum()
+    assert wartime == 24 and cases.loc["UKG–RUS", "last"] == 1959  # 1955 + the 5-year window
+    assert (cases.loc["RUS–CHN", "dyad_years"] + wartime) / total > 0.8

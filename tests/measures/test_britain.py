@@ -425,3 +425,21 @@ def test_the_figures_quoted_in_lesson_03():
     timeline = britain.alliance_timeline()
     assert set(timeline.loc[timeline["defense"] == 1, "partners"]) == {"Portugal", "Japan"}
     assert list(britain.crises_in_mid()["hihost"]) == [3, 3, 4]
+
+
+def test_the_figures_of_the_revised_c4_verdict():
+    """Issue 12, item 5: German steel in 1900 is already 30% above Britain's, so the
+    iron->steel break dates Germany's pass but does not create it; Germany passed Britain on
+    CINC in 1905 (not 'before 1905'); Russia's GDP before 1914 has three values."""
+    steel = britain.measure_series("irst", ["UKG", "GMY"], 1899, 1900).set_index(
+        ["year", "ccode"])["value"]
+    assert (steel[1900, 255], steel[1900, 200]) == (6461, 4980)
+    assert steel[1900, 255] / steel[1900, 200] == pytest.approx(1.297, abs=5e-4)
+    assert steel[1899, 255] < steel[1899, 200]
+    cinc = britain.crossover("cinc", "GMY")
+    assert (cinc.year, cinc.sustained) == (1905, True)
+    russia = britain.crossover("gdp", "RUS")
+    assert russia.years_compared == (1890, 1900, 1913)
+    assert "Only 3 of those 24 years have a value for both (1890, 1900, 1913)" in (
+        russia.sentence())
+    assert "Only" not in britain.crossover("gdp", "GMY").sentence()

@@ -129,3 +129,31 @@ def test_bad_tables_are_explained():
         cases.share_rows("libya")
     with pytest.raises(InputError, match="lacks column"):
         cases.enablers(pd.DataFrame({"id": ["a"]}))
+
+
+def test_us_forces_outside_isaf_come_from_the_cited_rows(isaf):
+    found = cases.outside_isaf(isaf).set_index("as_of")
+    assert found["outside_isaf"].to_dict() == {"2008-06-03": 14000, "2009-03-31": 10000,
+                                               "2010-11 (inferred)": 10000}
+    for as_of, row in found.iterrows():  # each figure is written in the note of its row
+        note = isaf.loc[isaf["id"] == row["id"], "notes"].item()
+        assert f"{row['outside_isaf']:,}" in note and str(isaf.loc[isaf["id"] == row["id"],
+                                                                    "as_of"].item()) == as_of
+    assert "2009-10-01" not in found.index  # no figure stated: nothing assumed
+
+
+def test_counting_enduring_freedom_moves_the_us_up_per_head(isaf):
+    """Issue 12, item 6: June 2008, about 77 US troops per million in ISAF alone, about 123
+    with the 14,000 in Operation Enduring Freedom, ahead of the Netherlands."""
+    gdp = data.load("gdp")
+    alone = cases.isaf_relative(isaf, gdp, "2008-06-03").set_index("nation")
+    both = cases.isaf_relative(isaf, gdp, "2008-06-03", with_outside_isaf=True)
+    both = both.set_index("nation")
+    assert alone.loc["United States", "troops_per_million"] == pytest.approx(77.3, abs=0.05)
+    assert both.loc["United States", "troops_per_million"] == pytest.approx(123.2, abs=0.05)
+    assert both.loc["United States", "troops"] == 23550 + 14000
+    assert both.loc["United States", "outside_id"] == "IS002"
+    assert (both.loc["Netherlands", "troops_per_million"]
+            < both.loc["United States", "troops_per_million"]
+            < alone.loc["Netherlands", "troops_per_million"] * 1.2)
+    assert both.drop(index="United States")["outside_isaf"].eq(0).all()

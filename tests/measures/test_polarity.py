@@ -219,3 +219,52 @@ def test_gdp_major_power_years_before_1919_lack_austria_hungary():
     series = polarity.polarity_by_year("gdp", 1900, 1925).set_index("year")
     assert series.loc[1900:1918, "eff_poles"].isna().all()  # no Maddison series for AUH
     assert series.loc[1919:1925, "eff_poles"].notna().all()
+
+
+# --------------------------------------------------------------------------- the list is a choice
+def test_india_is_not_a_cow_major_power_but_outweighs_russia(raw_nmc, raw_majors):
+    assert "IND" not in raw_majors[2012]
+    assert raw_nmc[("IND", 2012)]["cinc"] == pytest.approx(0.08075, abs=5e-6)
+    assert raw_nmc[("IND", 2012)]["cinc"] > 2 * raw_nmc[("RUS", 2012)]["cinc"]
+
+
+def test_adding_india_changes_the_polarity_verdict(raw_nmc, raw_majors):
+    """Issue 12, item 2: with India, CINC 2012 has about 4.06 effective poles and 3 poles."""
+    base = polarity.polarity_by_year("cinc", 2012, 2012).iloc[0]
+    india = polarity.polarity_by_year("cinc", 2012, 2012, add=["IND"]).iloc[0]
+    _, poles = _indices([raw_nmc[(s, 2012)]["cinc"] for s in raw_majors[2012]])
+    _, poles_india = _indices([raw_nmc[(s, 2012)]["cinc"] for s in raw_majors[2012] | {"IND"}])
+    assert base["eff_poles"] == pytest.approx(poles) == pytest.approx(3.247, abs=5e-4)
+    assert india["eff_poles"] == pytest.approx(poles_india) == pytest.approx(4.057, abs=5e-4)
+    assert (int(base["n_poles"]), int(india["n_poles"])) == (2, 3)
+    gdp = polarity.polarity_by_year("gdp", 2018, 2018).iloc[0]
+    gdp_india = polarity.polarity_by_year("gdp", 2018, 2018, add="IND").iloc[0]
+    assert gdp["eff_poles"] == pytest.approx(3.998, abs=5e-4)
+    assert gdp_india["eff_poles"] == pytest.approx(4.891, abs=5e-4)
+    assert (int(gdp["n_poles"]), int(gdp_india["n_poles"])) == (2, 3)
+
+
+def test_g20_scope_counts_nineteen_states_and_germany_once():
+    shares = polarity.capability_shares("cinc", 1989, 2012, scope="g20")
+    assert shares[shares["year"] == 2012]["ccode"].nunique() == 19
+    in_1990 = set(shares.loc[shares["year"] == 1990, "ccode"])
+    assert 255 in in_1990 and 260 not in in_1990
+    assert 260 in set(shares.loc[shares["year"] == 1989, "ccode"])
+    assert shares.groupby("year")["share"].sum().round(9).eq(1).all()
+
+
+def test_an_unknown_added_state_is_an_input_error():
+    with pytest.raises(InputError, match="unknown state 'INDIA'"):
+        polarity.capability_shares("cinc", 2012, 2012, add=["INDIA"])
+
+
+def test_cold_war_poles_and_the_ussr_ahead_of_the_usa(raw_nmc, raw_majors):
+    """Issue 12, item 2: about 3.4 effective CINC poles among the COW majors in 1946-1989,
+    and CINC puts the USSR ahead of the USA in 1971-1988."""
+    cold_war = polarity.polarity_by_year("cinc", 1946, 1989)
+    assert cold_war["eff_poles"].mean() == pytest.approx(3.42, abs=0.005)
+    ahead = polarity.years_ahead("RUS", "USA", "cinc", 1946, 1991)
+    raw = [y for y in range(1946, 1992) if raw_nmc[("RUS", y)]["cinc"]
+           > raw_nmc[("USA", y)]["cinc"]]
+    assert ahead == raw == list(range(1971, 1989))
+    assert polarity.year_spans(ahead) == "1971–1988"

@@ -97,3 +97,39 @@ def test_isaf_view_and_explorer():
     assert set(explorer.current.table["as_of"]) == {"2008-06-03"}
     with pytest.raises(InputError, match="unknown basis"):
         wb.isaf_view("2009-10-01", "tanks")
+
+
+def test_correlation_view_reports_significance_and_without_the_us():
+    label = "Size vs burden: rank correlation (SIPRI, Maddison)"
+    late = wb.nato_view(label, (1967, 2018))
+    assert (late.details["years"], late.details["positive_years"],
+            late.details["significant_years"]) == (52, 52, 2)
+    assert "It is significant (p < 0.05) in 2 of 52 years (1985, 2012)." in late.verdict
+    assert "too weak" not in late.verdict or "strong enough" in late.verdict
+    without = wb.nato_view(label, (1949, 2018), without_us=True)
+    assert without.details["significant_years"] == 10 and without.details["without_us"]
+    assert "other than the United States" in without.verdict
+    nato = wb.nato_view("Size vs burden: rank correlation (NATO tables, 2014-2024)",
+                        (2014, 2024))
+    assert nato.details["years"] == 11 and nato.details["significant_years"] == 0
+    assert nato.table.set_index("year").loc[2023, "rho"] == pytest.approx(-0.049, abs=5e-4)
+    assert "in none of these years" in nato.verdict
+    # the chart marks significant years and names NATO as the source
+    spec = nato.chart.to_dict()
+    assert "NATO" in str(spec["title"]) and "p-value" in str(spec)
+
+
+def test_without_the_us_does_not_touch_other_measures():
+    label = "US share of allied spending (NATO, current US$)"
+    view = wb.nato_view(label, (2014, 2024), without_us=True)
+    assert view.table.set_index("year").loc[2014, "us_share"] == pytest.approx(0.693, abs=5e-4)
+
+
+def test_isaf_view_can_add_us_forces_outside_isaf():
+    alone = wb.isaf_view("2008-06-03", "troops per million inhabitants")
+    both = wb.isaf_view("2008-06-03", "troops per million inhabitants",
+                        with_outside_isaf=True)
+    assert both.details["us_rank"] < alone.details["us_rank"]
+    assert "14,000 troops outside ISAF (row IS002)" in both.verdict
+    none = wb.isaf_view("2009-10-01", "troops per million inhabitants", with_outside_isaf=True)
+    assert "No cited row states US forces outside ISAF on this date" in none.verdict

@@ -88,3 +88,51 @@ def test_sparse_whole_system_data_is_flagged():
     assert share < 0.5  # Maddison has few annual series before 1870
     assert f"Only {share:.0%} of the states, on average, have GDP data" in view.verdict
     assert "Only" not in polarity_view("cinc", (1990, 2016), "system").verdict
+
+
+def test_the_verdict_says_which_half_of_the_claim_fails_and_why():
+    milex = polarity_view("milex", (1990, 2016))
+    assert milex.details["failed"] == ["multipolar"]
+    assert "U.S. led: yes, the USA leads CHN by 46.8 points." in milex.verdict
+    assert "Multipolar: no, only 2 powers hold at least 10% (USA 61.6%, CHN 14.8%)" in (
+        milex.verdict)
+    assert "The 'multipolar' half fails, the other holds" in milex.verdict
+    cinc = polarity_view("cinc", (1990, 2016))
+    assert cinc.details["failed"] == ["multipolar", "U.S. led"]
+    assert "Both halves fail" in cinc.verdict
+    assert "although the effective number of poles, 3.1, is above 3" in cinc.verdict
+    cold_war_gdp = polarity_view("gdp", (1950, 1989))
+    assert cold_war_gdp.details["failed"] == []
+    assert "Both halves hold" in cold_war_gdp.verdict
+
+
+def test_a_share_below_the_threshold_is_never_printed_as_the_threshold():
+    view = polarity_view("milex", (1990, 2016), "system", 0.1)
+    assert "only 1 power holds at least 10% (USA 40.2%); the next, CHN, has 9.6%" in (
+        view.verdict)
+    assert "CHN 10%" not in view.verdict and "with 10%" not in describe(view.chart)
+    from course.widgets.polarity import _share
+    assert _share(0.09996, 0.1) == "9.996%" and _share(0.1, 0.1) == "10.0%"
+    assert _share(0.0999999, 0.1) == "just under 10%"
+
+
+def test_adding_india_makes_2012_multipolar_by_cinc():
+    view = polarity_view("cinc", (2012, 2012), "major", 0.1, add="ind")
+    assert view.details["added"] == ["IND"]
+    assert view.details["n_poles_last"] == 3 and view.details["failed"] == ["U.S. led"]
+    assert view.details["eff_poles_last"] == pytest.approx(4.057, abs=5e-4)
+    assert "among the major powers and IND" in view.verdict
+    assert "IND 14.4%" in view.verdict
+    g20 = polarity_view("cinc", (2012, 2016), "g20")
+    assert "the G20 states" in g20.verdict and g20.details["multipolar"]
+
+
+def test_explorer_takes_added_states_and_the_g20():
+    explorer = polarity_explorer()
+    explorer.controls["add"].value = "IND"
+    assert explorer.current.details["added"] == ["IND"]
+    explorer.controls["add"].value = "Atlantis"
+    assert explorer.current is None and "unknown state 'ATLANTIS'" in explorer.error
+    explorer.controls["add"].value = ""
+    explorer.controls["scope"].value = "g20"
+    assert "the G20 states" in explorer.current.verdict
