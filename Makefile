@@ -10,15 +10,15 @@ STAMP  := $(VENV)/.installed
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml course/labsetup.py
+$(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m course.labsetup  # the deck extension and the save hook (see that module)
 	@touch $(STAMP)
 
-# JupyterLab with the course's settings (jupyter/: first lesson, renderer, terminals' PATH).
+# JupyterLab with the course's settings (jupyter/: first lesson, chart renderer, deck extension,
+# save hook, terminals' PATH).
 lab: $(STAMP)
 	$(BIN)/course lab
 

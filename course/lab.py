@@ -40,16 +40,24 @@ def lab_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def lab_command(extra: list[str] | None = None) -> list[str]:
-    """The command that starts JupyterLab on the course folder (as root if need be)."""
+    """The command that starts JupyterLab on the course folder (as root if need be).
+
+    >>> lab_command(["--", "--no-browser"])[-1]
+    '--no-browser'
+    """
+    extra = list(extra or [])
+    if extra[:1] == ["--"]:  # `course lab -- --no-browser`: the -- only ends course's options
+        extra = extra[1:]
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={PROJECT_ROOT}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI machines run as root
-    return command + list(extra or [])
+    return command + extra
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                        help="further options for jupyter lab, e.g. --no-browser --port=8890")
+                        help="further options for jupyter lab, after --: "
+                             "course lab -- --no-browser --port=8890")
 
 
 def run(args: argparse.Namespace) -> int:

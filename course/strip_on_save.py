@@ -1,4 +1,4 @@
-"""Jupyter server extension: the course's own notebooks are saved without outputs.
+"""A Jupyter server save hook: the course's own notebooks are saved without outputs.
 
 Teaching from a checkout means opening the lessons in JupyterLab, running them, presenting
 them — and JupyterLab autosaves every two minutes. Without this extension every output
@@ -18,11 +18,12 @@ other tools read them; working on copies leaves two versions of every lesson, an
 (nbgitpuller) and Binder open the repository's files directly. The hook runs in the Jupyter
 server itself, for every way the course is opened.
 
-How it is switched on: ``pip install -e .`` (``make env``, Binder's ``postBuild``, CI) puts
-``jupyter-config/jupyter_server_config.d/alliances-course.json`` into the environment's
-``etc/jupyter/jupyter_server_config.d/``, which enables this module as a server extension;
-it registers :func:`pre_save_hook` with the server's contents manager. No user setting, no
-git configuration.
+How it is switched on: this module is a Jupyter server extension that registers
+:func:`pre_save_hook` with the server's contents manager; the course's server settings,
+``jupyter/jupyter_server_config.py``, enable it (``ServerApp.jpserver_extensions``), and every
+way the course starts JupyterLab loads that file through ``JUPYTER_CONFIG_PATH`` (``course
+lab`` and so ``make lab``, Binder's ``start``, JupyterHub, the browser tests). No install
+step, no user setting, no git configuration.
 
 Examples
 --------

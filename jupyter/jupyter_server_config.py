@@ -7,6 +7,12 @@ browser tests (``tests/browser/conftest.py``). See docs/ARCHITECTURE.md, "Jupyte
 * ``labextensions/alliances-course-vega``: the course's Vega-Lite renderer (the same
   Vega-Lite 5.20.1 / Vega 6.2.0 / vega-embed 7.0.2 as vl-convert's handouts), built
   from ``vega-renderer/``; it replaces JupyterLab's bundled Vega-Lite 5.6.1 renderer.
+* ``labextensions/alliances-course-deck``: the course's additions to the slide deck
+  (jupyterlab-slideshow): projector sizes, clicker keys, hidden plumbing cells, the
+  notebook run before presenting. Hand-written, no build step (see its remoteEntry.js).
+* The save hook :func:`course.strip_on_save.pre_save_hook`: the course's own notebooks
+  (``notebooks/``, ``exercises/``, ``solutions/``) are saved without outputs, autosave
+  included, so a teaching session leaves ``git status`` clean.
 * ``lab-settings/overrides.d/*.json``: default values of JupyterLab's user settings,
   one file per concern (a student can still change them in the Settings editor).
 * No calls home: no news feed, no update check.
@@ -33,6 +39,11 @@ c.LabApp.extra_labextensions_path = [str(HERE / "labextensions")]
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")
 c.LabApp.news_url = ""
 c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheckForUpdate"
+
+# The save hook, a server extension of the course package (installed beside JupyterLab by
+# make env, postBuild or a hub image). Extensions enabled by the environment's own
+# jupyter_server_config.d (jupyterlab, terminals, ...) are added to this by the server.
+c.ServerApp.jpserver_extensions.update({"course.strip_on_save": True})
 
 c.ContentsManager.hide_globs = [
     # jupyter_server's defaults

@@ -1,23 +1,37 @@
-"""The save hook keeps the course's notebooks as committed; the installer puts it in place.
+"""The save hook keeps the course's notebooks as committed; the course's settings switch it on.
 
 The end-to-end check runs lesson 00 in a kernel (outputs, widget state, full language_info,
 as JupyterLab would hold it) and saves it through jupyter_server's own contents manager
 with the hook registered: the file on disk must come out byte for byte as committed.
-tests/browser/test_session.py does the same through JupyterLab in Chromium, with autosave on.
+The other tests load ``jupyter/jupyter_server_config.py`` as jupyter_server does (the one
+place for the course's JupyterLab set-up, see course/lab.py) and save through a contents manager
+configured by it. tests/browser/test_session.py does the same through JupyterLab in Chromium,
+with autosave on.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from course import labsetup, strip_on_save
+from course import strip_on_save
+from course.lab import CONFIG_DIR
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
+DECK = CONFIG_DIR / "labextensions" / "alliances-course-deck"
+
+
+def _course_config(monkeypatch):
+    """The course's server settings, loaded as jupyter_server loads a config file."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("PATH", "")  # the file puts its Python's scripts first on PATH
+    return PyFileConfigLoader("jupyter_server_config.py", path=str(CONFIG_DIR)).load_config()
 
 
 def _run(notebook_path):
@@ -92,15 +106,25 @@ def test_a_run_lesson_saved_by_jupyter_server_is_byte_for_byte_the_committed_one
     assert (project / "notebooks" / LESSON.name).read_bytes() == committed
 
 
-def test_the_server_really_runs_the_hook_on_save(tmp_path, monkeypatch):
+def test_the_course_settings_switch_the_hook_on_and_the_server_runs_it(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from jupyter_server.extension.manager import ExtensionPackage
     from jupyter_server.services.contents.filemanager import FileContentsManager
 
+    extensions = _course_config(monkeypatch).ServerApp.jpserver_extensions.get_value({})
+    assert extensions == {"course.strip_on_save": True}
+    package = ExtensionPackage(name="course.strip_on_save", enabled=True)
+    assert package.validate()  # what the server checks before loading an extension
     project = _project(tmp_path, monkeypatch)
     nb = nbformat.read(LESSON, as_version=4)
     nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
     nb.cells[3].execution_count = 1
     manager = FileContentsManager(root_dir=str(project))
-    manager.register_pre_save_hook(strip_on_save.pre_save_hook)
+    app = SimpleNamespace(contents_manager=manager, log=SimpleNamespace(info=print))
+    for point in package.extension_points.values():
+        point.load(app)
+    assert strip_on_save.pre_save_hook in manager._pre_save_hooks
     for where in ("notebooks/lesson.ipynb", "elsewhere.ipynb"):
         manager.save({"type": "notebook", "content": json.loads(nbformat.writes(nb))}, where)
     kept = nbformat.read(project / "notebooks" / "lesson.ipynb", as_version=4)
@@ -109,36 +133,23 @@ def test_the_server_really_runs_the_hook_on_save(tmp_path, monkeypatch):
     assert elsewhere.cells[3].outputs  # a notebook outside the course's folders keeps them
 
 
-def test_labsetup_installs_both_pieces_and_notices_what_is_missing(tmp_path):
-    assert len(labsetup.problems(tmp_path)) == 2
-    labsetup.install(tmp_path)
-    assert labsetup.problems(tmp_path) == []
-    installed = labsetup.labextension_dir(tmp_path)
-    assert (installed / "package.json").is_file()
-    assert (installed / "static" / "remoteEntry.js").is_file()
-    config = json.loads(labsetup.server_config_file(tmp_path).read_text())
-    assert config["ServerApp"]["jpserver_extensions"] == {"course.strip_on_save": True}
-    # A stale copy (an older checkout) is reported, and installing again fixes it.
-    installed.unlink() if installed.is_symlink() else shutil.rmtree(installed)
-    shutil.copytree(labsetup.SOURCE, installed)
-    (installed / "static" / "course.css").write_text("/* old */")
-    assert any("differs" in p for p in labsetup.problems(tmp_path))
-    labsetup.install(tmp_path)
-    assert labsetup.problems(tmp_path) == []
-
-
-def test_this_environment_has_the_course_jupyterlab_additions():
-    problems = labsetup.problems()
-    assert not problems, ("the course's JupyterLab additions are missing from this "
-                          "environment; run `python -m course.labsetup` (make env does):\n  "
-                          + "\n  ".join(problems))
-
-
-def test_the_labextension_declares_what_jupyterlab_loads():
-    package = json.loads((labsetup.SOURCE / "package.json").read_text())
-    assert package["name"] == labsetup.NAME
+def test_the_course_settings_load_the_deck_extension_from_the_course_folder(monkeypatch):
+    config = _course_config(monkeypatch)
+    assert [str(DECK.parent)] == config.LabApp.extra_labextensions_path
+    package = json.loads((DECK / "package.json").read_text())
     load = package["jupyterlab"]["_build"]["load"]
-    assert (labsetup.SOURCE / load).is_file()
-    script = (labsetup.SOURCE / load).read_text()
-    assert "window._JUPYTERLAB[NAME]" in script and f"const NAME = '{labsetup.NAME}'" in script
-    assert "course.css" in script and (labsetup.SOURCE / "static" / "course.css").is_file()
+    script = (DECK / load).read_text()
+    # JupyterLab asks window._JUPYTERLAB[<package name>] for the module the package names.
+    assert f"const NAME = '{package['name']}'" in script and "window._JUPYTERLAB[NAME]" in script
+    assert package["jupyterlab"]["_build"]["extension"] in script
+    assert "course.css" in script and (DECK / "static" / "course.css").is_file()
+
+
+def test_the_course_can_be_started_by_nothing_but_its_settings_folder():
+    """One mechanism: no install step puts course files into the environment."""
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    assert not any(p.name.startswith("alliances-course") for p in installed.glob("*")), (
+        "a copy of a course extension is installed in the environment; the course's "
+        "extensions are loaded from jupyter/labextensions only (remove the copy)")
+    server_d = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d"
+    assert not any("course" in p.read_text() for p in server_d.glob("*.json"))

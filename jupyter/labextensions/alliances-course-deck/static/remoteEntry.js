@@ -1,8 +1,8 @@
 /*
- * alliances-course: what the course adds to JupyterLab's slide deck (jupyterlab-slideshow 0.3.4).
+ * alliances-course-deck: what the course adds to JupyterLab's slide deck (jupyterlab-slideshow 0.3.4).
  *
  * A JupyterLab "federated extension" written by hand, so the course needs no Node.js build:
- * JupyterLab loads this file, then asks window._JUPYTERLAB["alliances-course"] for the module
+ * JupyterLab loads this file, then asks window._JUPYTERLAB["alliances-course-deck"] for the module
  * "./extension" (package.json, jupyterlab._build). It imports nothing from JupyterLab: it uses
  * only the application object, its command registry and the DOM classes the deck sets.
  *
@@ -28,7 +28,7 @@
 (function () {
   'use strict';
 
-  const NAME = 'alliances-course';
+  const NAME = 'alliances-course-deck';
   const here = document.currentScript ? document.currentScript.src : '';
   const STATIC = here.slice(0, here.lastIndexOf('/') + 1);
   const REFERENCE_HEIGHT = 720; // course.css sizes slides for a 1280x720 screen
