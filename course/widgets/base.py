@@ -57,6 +57,109 @@ class View:
     details: dict = field(default_factory=dict)
 
 
+#: An explorer's chart shares a slide with its controls and its verdict (the deck's styles,
+#: jupyter/labextensions/alliances-course-deck/static/course.css, set the controls in rows
+#: above the chart and the verdict beside it, or below it when the chart is wider than
+#: SLIDE_WIDE_CHART). Drawn sizes in the chart's own pixels: on a 1280x720 slide an
+#: explorer's chart is drawn 1.2 times larger.
+SLIDE_WIDE_CHART = 680
+SLIDE_CHART_HEIGHT = {"verdict beside": 420, "verdict below": 250}
+#: Plots are never made flatter than this share of the height they were built with.
+SLIDE_MIN_SCALE = 0.5
+_COMPOUND = ("vconcat", "hconcat", "concat", "layer")
+
+
+def _views(spec: dict):
+    """The spec and every view inside it (concatenated and layered), depth first."""
+    yield spec
+    for key in _COMPOUND:
+        for child in spec.get(key, []) or []:
+            if isinstance(child, dict):
+                yield from _views(child)
+
+
+def _plot_height(spec: dict) -> float:
+    """Height of the plots stacked in ``spec`` (sum down a vconcat, tallest across)."""
+    if spec.get("vconcat"):
+        return sum(_plot_height(child) for child in spec["vconcat"])
+    children = [c for key in ("hconcat", "concat", "layer") for c in spec.get(key, []) or []]
+    inner = max((_plot_height(child) for child in children), default=0.0)
+    own = spec.get("height")
+    return float(own) if isinstance(own, int | float) and not spec.get("vconcat") else inner
+
+
+#: Average width of a character of an axis title (Vega's 11-px bold default), in pixels.
+_AXIS_TITLE_CHAR_PX = 6.5
+
+
+def _wrap_y_titles(view: dict) -> None:
+    """Break a y-axis title longer than its plot is high onto two lines (it is drawn upright)."""
+    for holder in [view, *(layer for layer in view.get("layer", []) or [])]:
+        y = (holder.get("encoding") or {}).get("y")
+        height = view.get("height")
+        if not isinstance(y, dict) or not isinstance(height, int | float):
+            continue
+        title = y.get("title")
+        if not isinstance(title, str) or len(title) * _AXIS_TITLE_CHAR_PX <= height:
+            continue
+        spaces = [i for i, c in enumerate(title) if c == " "]
+        if spaces:
+            cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+            y["title"] = [title[:cut], title[cut + 1:]]
+
+
+def drawn_size(spec: dict) -> tuple[float, float]:
+    """Width and height of a Vega-Lite spec as the renderer draws it (vl-convert, offline)."""
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
+    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    return float(found.group(1)), float(found.group(2))
+
+
+def fit_for_slides(spec: dict, size: tuple[float, float] | None = None) -> dict:
+    """A copy of a chart's Vega-Lite spec whose plots are low enough for a slide.
+
+    Only heights change (widths would cut titles): the plots' heights are scaled by one
+    factor, never below :data:`SLIDE_MIN_SCALE`, so that the chart as drawn is at most
+    :data:`SLIDE_CHART_HEIGHT` high, and a y-axis title longer than its lower plot is broken
+    onto two lines. ``size`` is the drawn (width, height) if known.
+
+    Examples
+    --------
+    >>> spec = {"vconcat": [{"mark": "line", "height": 300}, {"mark": "bar", "height": 200}]}
+    >>> fitted = fit_for_slides(spec, size=(600, 640))
+    >>> [view["height"] for view in fitted["vconcat"]], spec["vconcat"][0]["height"]
+    ([168, 112], 300)
+    >>> fit_for_slides(spec, size=(600, 400)) == spec
+    True
+    """
+    import copy
+
+    width, height = size or drawn_size(spec)
+    limit = SLIDE_CHART_HEIGHT["verdict beside" if width <= SLIDE_WIDE_CHART
+                               else "verdict below"]
+    plots = _plot_height(spec)
+    fitted, scale = spec, 1.0
+    # Axis titles longer than a plot is high add to the chart's height: measure again.
+    for _attempt in range(3):
+        if height <= limit or plots <= 0 or scale <= SLIDE_MIN_SCALE:
+            break
+        overhead = height - plots * scale
+        scale = max(SLIDE_MIN_SCALE, min(scale, (limit - overhead) / plots))
+        fitted = copy.deepcopy(spec)
+        for view in _views(fitted):
+            if isinstance(view.get("height"), int | float):
+                view["height"] = round(view["height"] * scale)
+                _wrap_y_titles(view)
+        if size is not None:  # a size given (tests): no renderer to measure with
+            break
+        height = drawn_size(fitted)[1]
+    return fitted
+
+
 def _in_ipython() -> bool:
     try:
         from IPython import get_ipython
@@ -132,7 +235,8 @@ class Explorer:
                                     layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = readable(widgets.VBox([*header, controls_box, self.verdict_html,
                                              self.chart_output]), self.controls.values())
-        # Class names the course's deck styles hook on (course/labextension/static/course.css).
+        # Class names the course's deck styles hook on (jupyter/labextensions/
+        # alliances-course-deck/static/course.css).
         self.widget.add_class("course-explorer")
         controls_box.add_class("course-explorer-controls")
         self.verdict_html.add_class("course-explorer-verdict")
@@ -183,6 +287,9 @@ class Explorer:
         from IPython import get_ipython
 
         data, metadata = get_ipython().display_formatter.format(self.current.chart)
+        for mimetype, spec in list(data.items()):
+            if mimetype.startswith("application/vnd.vegalite") and isinstance(spec, dict):
+                data[mimetype] = fit_for_slides(spec)
         return ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _ipython_display_(self) -> None:

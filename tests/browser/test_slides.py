@@ -8,8 +8,8 @@ back with PageUp, ArrowLeft, ArrowUp and Shift+Space. On every screen it checks
 
 * **order**: the screen is the next one :func:`course.slides.screens` reads from the cells'
   metadata (subslides and fragments included), and every key press changes the screen;
-* **fit**: the screen fits the window without scrolling, and no code line or table is wider
-  than its box;
+* **fit**: the screen fits the window without scrolling, no code line or table is wider
+  than its box, and no text or chart runs past the window's edge;
 * **size**: the smallest text, measured where it is drawn (CSS zoom and canvas scaling
   included) and expressed for a 720-pixel-high screen, is at least 24 px for body text,
   20 px for code, printed output and tables, and 12 px in charts (JupyterLab's 10-px chart
@@ -110,7 +110,7 @@ SCREEN_JS = """
   const note = (kind, px, text) => {
     if (!smallest[kind] || px < smallest[kind].px) smallest[kind] = {px, text};
   };
-  const wide = [], code = [], charts = [];
+  const wide = [], code = [], charts = [], cut = [];
   for (const cell of cells) {
     const index = Number(cell.dataset.windowedListIndex);
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -120,11 +120,16 @@ SCREEN_JS = """
       const el = node.parentElement;
       const range = document.createRange();
       range.selectNodeContents(node);
-      if (!Array.from(range.getClientRects()).some(r => r.width > 0 && r.height > 0)) continue;
+      const rects = Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0);
+      if (!rects.length) continue;
       const style = getComputedStyle(el);
       if (style.visibility !== 'visible') continue;
       const px = parseFloat(style.fontSize) * (el.currentCSSZoom || 1) * k;
       note(kindOf(el), px, text.slice(0, 40));
+      const past = Math.max(...rects.map(r => r.right)) - window.innerWidth;
+      if (past > 1 || Math.min(...rects.map(r => r.left)) < -1) {
+        cut.push({cell: index, text: text.slice(0, 40), past: Math.round(past)});
+      }
     }
     for (const canvas of cell.querySelectorAll('.vega-embed canvas')) {
       const drawn = window.__courseCanvasFonts && window.__courseCanvasFonts.get(canvas);
@@ -152,6 +157,9 @@ SCREEN_JS = """
     for (const embed of cell.querySelectorAll('.vega-embed')) {
       const r = embed.getBoundingClientRect();
       charts.push({cell: index, top: r.top, bottom: r.bottom, left: r.left, right: r.right});
+      if (r.right > window.innerWidth + 1 || r.left < -1) {
+        cut.push({cell: index, text: 'a chart', past: Math.round(r.right - window.innerWidth)});
+      }
     }
   }
   return {
@@ -159,7 +167,7 @@ SCREEN_JS = """
     height: outer.scrollHeight, room: outer.clientHeight,
     width: outer.scrollWidth, roomWidth: outer.clientWidth,
     viewport: [window.innerWidth, window.innerHeight],
-    smallest, wide, code, charts,
+    smallest, wide, code, charts, cut,
   };
 }
 """
@@ -236,6 +244,9 @@ def screen_problems(screen: dict, cells: list[dict]) -> list[str]:
         problems.append(f"overflow: {screen['height']} px of content for {screen['room']} px")
     if screen["width"] > screen["roomWidth"] + 1:
         problems.append(f"overflow: {screen['width']} px wide for {screen['roomWidth']} px")
+    for item in screen.get("cut", []):
+        problems.append(f"overflow: cell {item['cell'] + 1} is cut at the slide's edge "
+                        f"({item['text']!r}, {item['past']} px past the right edge)")
     for box in screen["wide"]:
         problems.append(f"overflow: cell {box['cell'] + 1} has {box['what']} "
                         f"{box['over']} px wider than the slide")
@@ -306,8 +317,14 @@ def _move_control(page, explorer) -> str:
         return "dropdown"
     track = explorer.locator(".widget-slider .noUi-base").first
     if track.count():  # click the track a quarter of the way along: a handle jumps there
+        readout = explorer.locator(".widget-slider .widget-readout").first
+        before = readout.text_content() if readout.count() else None
         box = track.bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
+        for where in (0.25, 0.75):  # the other end if the handle was a quarter along already
+            page.mouse.click(box["x"] + box["width"] * where, box["y"] + box["height"] / 2)
+            time.sleep(0.3)
+            if before is None or readout.text_content() != before:
+                break
         return "slider"
     pytest.fail("the explorer on the slide has no dropdown or slider to move")
 
@@ -478,6 +495,7 @@ def test_screen_problems_name_each_failure():
              {"cell_type": "code", "metadata": {}, "source": "\n".join("x = 1" for _ in range(9))}]
     screen = {"height": 900, "room": 720, "width": 100, "roomWidth": 100,
               "wide": [{"cell": 1, "what": "code line", "over": 40}],
+              "cut": [{"cell": 1, "text": "a chart", "past": 30}],
               "smallest": {"text": {"px": 14.0, "text": "body"}, "code": {"px": 13.0, "text": "x"},
                            "chart": {"px": 10.0, "text": "chart"}},
               "code": [{"cell": 0, "lines": 2}, {"cell": 1, "lines": 9}]}
@@ -485,9 +503,9 @@ def test_screen_problems_name_each_failure():
     for expected in ("overflow: 900 px", "cell 2 has code line 40 px wider",
                      "small text: text at 14.0 px", "small text: code at 13.0 px",
                      "small text: chart at 10.0 px", "set-up cell 1 is shown",
-                     "cell 2 shows 9 lines of code"):
+                     "cell 2 shows 9 lines of code", "cell 2 is cut at the slide's edge"):
         assert expected in found, expected
-    fine = {**screen, "height": 700, "wide": [], "code": [],
+    fine = {**screen, "height": 700, "wide": [], "code": [], "cut": [],
             "smallest": {"text": {"px": 24.5, "text": "a"}}}
     assert screen_problems(fine, cells) == []
 

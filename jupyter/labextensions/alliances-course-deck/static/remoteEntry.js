@@ -9,8 +9,9 @@
  * In notebooks, course.css hides text marked <span class="print-only"> (it is for the printed
  * handout). While a notebook is presented (body[data-jp-deck-mode="presenting"]):
  *  1. Sizes for a projector: course.css (next to this file) sets text, code, tables, widgets and
- *     charts for a 1280x720 screen; --course-deck-scale scales that layout to the window's
- *     height, so 1920x1080 shows the same slide 1.5 times larger.
+ *     charts for a 1280x720 screen; --course-deck-scale scales that layout to the window
+ *     (its height, or its width if the window is narrower than 16:9), so 1920x1080 shows the
+ *     same slide 1.5 times larger.
  *  2. Clicker keys: PageDown, Space, ArrowRight and ArrowDown go to the next screen; PageUp,
  *     Shift+Space, ArrowLeft and ArrowUp go back; Escape leaves the deck. "Next screen" means
  *     the next fragment, subslide or slide (the deck's own ArrowRight skips subslides), and
@@ -20,6 +21,8 @@
  *     box keeps Space and the arrows.
  *  3. Plumbing cells: a code cell tagged "plumbing" shows no code on the slides (its output,
  *     a chart say, still shows); in the notebook it looks like any other cell.
+ *  3a. Explorers: when an explorer's screen is shown, its layout (controls above the chart, or
+ *     beside it; course.css) is the one that fits the screen.
  *  4. Nothing left to run: when the deck starts on a notebook with code cells that have not
  *     run in this kernel, the notebook is run first (Run All), and the deck stays on its slide.
  *
@@ -32,6 +35,7 @@
   const here = document.currentScript ? document.currentScript.src : '';
   const STATIC = here.slice(0, here.lastIndexOf('/') + 1);
   const REFERENCE_HEIGHT = 720; // course.css sizes slides for a 1280x720 screen
+  const REFERENCE_WIDTH = 1280;
 
   const NEXT = { direction: 'down', alternate: 'forward' };
   const PREVIOUS = { direction: 'up', alternate: 'back' };
@@ -83,6 +87,49 @@
     }
   }
 
+  const BESIDE = 'course-explorer-beside';
+  const MIN_CONTROLS_EM = 13; // narrowest column of controls beside a chart
+
+  /**
+   * Explorers on the screen get the layout that fits the screen (course.css): the controls in
+   * rows above the chart, or beside it. Chosen once per explorer, when its chart is drawn, so
+   * that nothing moves while the controls change.
+   */
+  function layoutExplorers(panel) {
+    const outer = panel.node.querySelector('.jp-WindowedPanel-outer');
+    if (!outer) {
+      return;
+    }
+    const overflow = (explorer) => Math.max(0, outer.scrollHeight - outer.clientHeight)
+      + Math.max(0, explorer.scrollWidth - explorer.clientWidth);
+    for (const cell of panel.content.widgets) {
+      if (!cell.node.classList.contains('jp-deck-mod-onscreen')) {
+        continue;
+      }
+      for (const explorer of cell.node.querySelectorAll('.course-explorer')) {
+        if (explorer.dataset.courseLayout
+            || !explorer.querySelector('.course-explorer-chart .vega-embed svg, canvas')) {
+          continue;
+        }
+        explorer.classList.remove(BESIDE);
+        const rows = overflow(explorer);
+        let choice = 'rows';
+        const chart = explorer.querySelector('.course-explorer-chart');
+        const room = explorer.clientWidth - chart.offsetWidth;
+        const em = parseFloat(getComputedStyle(explorer).fontSize);
+        if (rows > 0 && room >= MIN_CONTROLS_EM * em) {
+          explorer.classList.add(BESIDE);
+          if (overflow(explorer) < rows) {
+            choice = 'beside';
+          } else {
+            explorer.classList.remove(BESIDE);
+          }
+        }
+        explorer.dataset.courseLayout = choice;
+      }
+    }
+  }
+
   let stepping = Promise.resolve();
   const watched = new WeakSet(); // panels whose tags are kept up to date
 
@@ -102,6 +149,7 @@
         break;
       }
     }
+    layoutExplorers(panel);
     focusActiveCell(panel);
   }
 
@@ -169,6 +217,7 @@
     }
     await panel.context.sessionContext.ready;
     if (!unrun(panel)) {
+      layoutExplorers(panel);
       return;
     }
     const notebook = panel.content;
@@ -176,12 +225,15 @@
     await app.commands.execute('notebook:run-all-cells');
     if (deckPanel(app) === panel) {
       notebook.activeCellIndex = at;
+      layoutExplorers(panel);
       focusActiveCell(panel);
     }
   }
 
   function setScale() {
-    const scale = Math.max(window.innerHeight, 1) / REFERENCE_HEIGHT;
+    // The slide keeps its 16:9 layout: a 4:3 or 16:10 window scales it to fit its width.
+    const scale = Math.max(Math.min(window.innerHeight / REFERENCE_HEIGHT,
+                                    window.innerWidth / REFERENCE_WIDTH), 0.1);
     document.documentElement.style.setProperty('--course-deck-scale', scale.toFixed(4));
   }
 
