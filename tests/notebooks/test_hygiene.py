@@ -107,9 +107,11 @@ def structure_problems(path) -> list[str]:
         problems.append("no code cell carries the tag 'explorer'")
     if not any(c["cell_type"] == "markdown" and "Your verdict" in _source(c) for c in cells):
         problems.append("no 'Your verdict: …' cell for students to edit")
-    if not any(c["cell_type"] == "markdown" and re.search(r"^#+ .*key points", _source(c),
-                                                          re.I | re.M) for c in cells[-3:]):
-        problems.append("the lesson must close with a 'Key points' section")
+    sections = [_source(c) for c in cells if c["cell_type"] == "markdown"
+                and re.match(r"\s*## ", _source(c))]
+    if not sections or not re.match(r"\s*## .*key points", sections[-1], re.I):
+        problems.append("the lesson must close with a 'Key points' section (its last '## ' "
+                        "section; only the reading list and notes may follow it)")
     return problems
 
 
