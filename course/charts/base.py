@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -426,14 +427,125 @@ def chart_data(chart: Any) -> list[dict]:
     return rows
 
 
+#: A chart is also shown on a slide (the lesson's deck, on a 1280x720 projector, draws it 1.3
+#: times larger than the notebook): as drawn it is at most this high, in its own pixels.
+SLIDE_CHART_HEIGHT = 420
+#: Plots are never made flatter than this share of the height they were built with.
+SLIDE_MIN_SCALE = 0.5
+#: Average width of a character of an axis title (Vega's 11-px bold default), in pixels.
+_AXIS_TITLE_CHAR_PX = 6.5
+
+
+def _views(spec: dict):
+    """The spec and every view inside it (concatenated and layered), depth first."""
+    yield spec
+    for key in ("vconcat", "hconcat", "concat", "layer"):
+        for child in spec.get(key, []) or []:
+            if isinstance(child, dict):
+                yield from _views(child)
+
+
+def _plot_height(spec: dict) -> float:
+    """Height of the plots stacked in ``spec`` (summed down a vconcat, the tallest across)."""
+    if spec.get("vconcat"):
+        return sum(_plot_height(child) for child in spec["vconcat"])
+    own = spec.get("height")
+    if isinstance(own, int | float):
+        return float(own)
+    children = [c for key in ("hconcat", "concat", "layer") for c in spec.get(key, []) or []]
+    return max((_plot_height(child) for child in children), default=0.0)
+
+
+def _wrap_y_title(view: dict) -> None:
+    """Break a y-axis title longer than its plot is high onto two lines (it is drawn upright)."""
+    height = view.get("height")
+    for holder in [view, *(view.get("layer", []) or [])]:
+        y = (holder.get("encoding") or {}).get("y")
+        if not isinstance(y, dict) or not isinstance(height, int | float):
+            continue
+        title = y.get("title")
+        if not isinstance(title, str) or len(title) * _AXIS_TITLE_CHAR_PX <= height:
+            continue
+        spaces = [i for i, c in enumerate(title) if c == " "]
+        if spaces:
+            cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+            y["title"] = [title[:cut], title[cut + 1:]]
+
+
+def drawn_size(spec: dict) -> tuple[float, float]:
+    """Width and height of a Vega-Lite spec as drawn (vl-convert, offline), in pixels."""
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
+    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    return float(found.group(1)), float(found.group(2))
+
+
+def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
+               size: tuple[float, float] | None = None, measure: bool = True) -> dict:
+    """A copy of a Vega-Lite spec whose plots are low enough to be drawn ``limit`` high.
+
+    Only heights change (narrower plots would cut their titles): every plot's height is
+    scaled by one factor, never below :data:`SLIDE_MIN_SCALE`, and a y-axis title longer
+    than its lower plot is broken onto two lines. ``size`` is the drawn (width, height) if
+    known; ``measure=False`` trusts it instead of drawing the result again (axis titles
+    longer than a plot add to its height, so the fit is measured up to three times).
+    A spec already low enough is returned as it is.
+
+    Examples
+    --------
+    >>> spec = {"vconcat": [{"mark": "line", "height": 300}, {"mark": "bar", "height": 200}]}
+    >>> fitted = fit_height(spec, 440, size=(600, 640), measure=False)
+    >>> [view["height"] for view in fitted["vconcat"]], spec["vconcat"][0]["height"]
+    ([180, 120], 300)
+    >>> fit_height(spec, 440, size=(600, 400)) is spec
+    True
+    """
+    import copy
+
+    height = (size or drawn_size(spec))[1]
+    plots = _plot_height(spec)
+    fitted, scale = spec, 1.0
+    for _attempt in range(3):
+        if height <= limit or plots <= 0 or scale <= SLIDE_MIN_SCALE:
+            break
+        overhead = height - plots * scale
+        scale = max(SLIDE_MIN_SCALE, min(scale, (limit - overhead) / plots))
+        fitted = copy.deepcopy(spec)
+        for view in _views(fitted):
+            if isinstance(view.get("height"), int | float):
+                view["height"] = round(view["height"] * scale)
+                _wrap_y_title(view)
+        if not measure:
+            break
+        height = drawn_size(fitted)[1]
+    return fitted
+
+
+def slide_renderer(spec: dict, **metadata):
+    """Altair renderer ``"course"``: the ``mimetype`` renderer, with :func:`fit_height`."""
+    from altair.vegalite.v5.display import mimetype_renderer
+
+    with contextlib.suppress(ValueError):  # vl-convert cannot draw it: shown as built
+        spec = fit_height(spec)
+    return mimetype_renderer(spec, **metadata)
+
+
+alt.renderers.register("course", slide_renderer)
+
+
 def use_offline_renderer() -> None:
-    """Render charts with JupyterLab's own Vega-Lite 5 renderer (no CDN, works offline).
+    """Render charts with the course's Vega-Lite 5 renderer in JupyterLab (no CDN, offline).
 
     Altair's default ``html`` renderer loads Vega from a CDN, which shows nothing in a
-    classroom without network. The ``mimetype`` renderer hands the spec to JupyterLab,
-    which bundles Vega. Call once per notebook (``course.setup()`` does it for you).
+    classroom without network. The ``course`` renderer is Altair's ``mimetype`` renderer
+    (the spec goes to JupyterLab, which draws it with the course's renderer) with the
+    chart's plots made low enough for a slide (:func:`fit_height`). Call once per notebook
+    (``course.setup()`` does it for you).
     """
-    alt.renderers.enable("mimetype")
+    alt.renderers.enable("course")
     # Altair embeds at most 5,000 rows by default; course charts are far smaller and
     # finish() enforces the byte limit, so keep Altair's check as a second guard.
     alt.data_transformers.enable("default", max_rows=5000)

@@ -61,103 +61,29 @@ class View:
 #: jupyter/labextensions/alliances-course-deck/static/course.css, set the controls in rows
 #: above the chart and the verdict beside it, or below it when the chart is wider than
 #: SLIDE_WIDE_CHART). Drawn sizes in the chart's own pixels: on a 1280x720 slide an
-#: explorer's chart is drawn 1.2 times larger.
+#: explorer's chart is drawn 1.2 times larger (see :func:`course.charts.base.fit_height`).
 SLIDE_WIDE_CHART = 680
 SLIDE_CHART_HEIGHT = {"verdict beside": 420, "verdict below": 250}
-#: Plots are never made flatter than this share of the height they were built with.
-SLIDE_MIN_SCALE = 0.5
-_COMPOUND = ("vconcat", "hconcat", "concat", "layer")
 
 
-def _views(spec: dict):
-    """The spec and every view inside it (concatenated and layered), depth first."""
-    yield spec
-    for key in _COMPOUND:
-        for child in spec.get(key, []) or []:
-            if isinstance(child, dict):
-                yield from _views(child)
-
-
-def _plot_height(spec: dict) -> float:
-    """Height of the plots stacked in ``spec`` (sum down a vconcat, tallest across)."""
-    if spec.get("vconcat"):
-        return sum(_plot_height(child) for child in spec["vconcat"])
-    children = [c for key in ("hconcat", "concat", "layer") for c in spec.get(key, []) or []]
-    inner = max((_plot_height(child) for child in children), default=0.0)
-    own = spec.get("height")
-    return float(own) if isinstance(own, int | float) and not spec.get("vconcat") else inner
-
-
-#: Average width of a character of an axis title (Vega's 11-px bold default), in pixels.
-_AXIS_TITLE_CHAR_PX = 6.5
-
-
-def _wrap_y_titles(view: dict) -> None:
-    """Break a y-axis title longer than its plot is high onto two lines (it is drawn upright)."""
-    for holder in [view, *(layer for layer in view.get("layer", []) or [])]:
-        y = (holder.get("encoding") or {}).get("y")
-        height = view.get("height")
-        if not isinstance(y, dict) or not isinstance(height, int | float):
-            continue
-        title = y.get("title")
-        if not isinstance(title, str) or len(title) * _AXIS_TITLE_CHAR_PX <= height:
-            continue
-        spaces = [i for i, c in enumerate(title) if c == " "]
-        if spaces:
-            cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
-            y["title"] = [title[:cut], title[cut + 1:]]
-
-
-def drawn_size(spec: dict) -> tuple[float, float]:
-    """Width and height of a Vega-Lite spec as the renderer draws it (vl-convert, offline)."""
-    import re
-
-    import vl_convert as vlc
-
-    svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
-    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
-    return float(found.group(1)), float(found.group(2))
-
-
-def fit_for_slides(spec: dict, size: tuple[float, float] | None = None) -> dict:
-    """A copy of a chart's Vega-Lite spec whose plots are low enough for a slide.
-
-    Only heights change (widths would cut titles): the plots' heights are scaled by one
-    factor, never below :data:`SLIDE_MIN_SCALE`, so that the chart as drawn is at most
-    :data:`SLIDE_CHART_HEIGHT` high, and a y-axis title longer than its lower plot is broken
-    onto two lines. ``size`` is the drawn (width, height) if known.
+def fit_for_slides(spec: dict) -> dict:
+    """An explorer's chart spec, low enough to share a slide with the controls and verdict.
 
     Examples
     --------
-    >>> spec = {"vconcat": [{"mark": "line", "height": 300}, {"mark": "bar", "height": 200}]}
-    >>> fitted = fit_for_slides(spec, size=(600, 640))
-    >>> [view["height"] for view in fitted["vconcat"]], spec["vconcat"][0]["height"]
-    ([168, 112], 300)
-    >>> fit_for_slides(spec, size=(600, 400)) == spec
+    >>> import altair as alt, pandas as pd
+    >>> bars = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(
+    ...     x="x:N", y="y:Q")
+    >>> spec = alt.vconcat(bars.properties(height=300), bars.properties(height=200)).to_dict()
+    >>> [view["height"] for view in fit_for_slides(spec)["vconcat"]] < [300, 200]
     True
     """
-    import copy
+    from course.charts.base import drawn_size, fit_height
 
-    width, height = size or drawn_size(spec)
-    limit = SLIDE_CHART_HEIGHT["verdict beside" if width <= SLIDE_WIDE_CHART
-                               else "verdict below"]
-    plots = _plot_height(spec)
-    fitted, scale = spec, 1.0
-    # Axis titles longer than a plot is high add to the chart's height: measure again.
-    for _attempt in range(3):
-        if height <= limit or plots <= 0 or scale <= SLIDE_MIN_SCALE:
-            break
-        overhead = height - plots * scale
-        scale = max(SLIDE_MIN_SCALE, min(scale, (limit - overhead) / plots))
-        fitted = copy.deepcopy(spec)
-        for view in _views(fitted):
-            if isinstance(view.get("height"), int | float):
-                view["height"] = round(view["height"] * scale)
-                _wrap_y_titles(view)
-        if size is not None:  # a size given (tests): no renderer to measure with
-            break
-        height = drawn_size(fitted)[1]
-    return fitted
+    size = drawn_size(spec)
+    beside = size[0] <= SLIDE_WIDE_CHART
+    return fit_height(spec, SLIDE_CHART_HEIGHT["verdict beside" if beside else "verdict below"],
+                      size=size)
 
 
 def _in_ipython() -> bool:
