@@ -23,6 +23,8 @@
  *     a chart say, still shows); in the notebook it looks like any other cell.
  *  3a. Explorers: when an explorer's screen is shown, its layout (controls above the chart, or
  *     beside it; course.css) is the one that fits the screen.
+ *  3b. Charts: a chart too wide for the slide at 1.3 times its notebook size is drawn smaller,
+ *     down to 1.2 times (its labels stay at 12 pixels or more on a 720-line screen).
  *  4. Nothing left to run: when the deck starts on a notebook with code cells that have not
  *     run in this kernel, the notebook is run first (Run All), and the deck stays on its slide.
  *
@@ -130,6 +132,34 @@
     }
   }
 
+  const CHART_ZOOM = 1.3; // a chart on a slide: 1.3 times its size in the notebook (course.css)
+  const MIN_CHART_ZOOM = 1.2; // ...or down to 1.2 if it is too wide for the slide
+  const TEXT_ZOOM = 1.75;
+
+  /** Charts on the screen (not an explorer's): as large as course.css says, or narrower. */
+  function fitCharts(panel) {
+    for (const cell of panel.content.widgets) {
+      if (!cell.node.classList.contains('jp-deck-mod-onscreen')) {
+        continue;
+      }
+      for (const embed of cell.node.querySelectorAll('.vega-embed')) {
+        const svg = embed.querySelector('svg');
+        const output = embed.closest('.jp-OutputArea-output');
+        if (!svg || !output || embed.closest('.course-explorer-chart')) {
+          continue;
+        }
+        const natural = parseFloat(svg.getAttribute('width'));
+        const scale = parseFloat(getComputedStyle(document.documentElement)
+          .getPropertyValue('--course-deck-scale')) || 1;
+        const room = output.getBoundingClientRect().width / scale; // in 720-line pixels
+        const zoom = Math.max(MIN_CHART_ZOOM, Math.min(CHART_ZOOM, room / natural));
+        if (natural > 0 && room > 0) {
+          embed.style.setProperty('--course-chart-zoom', (zoom / TEXT_ZOOM).toFixed(4));
+        }
+      }
+    }
+  }
+
   let stepping = Promise.resolve();
   const watched = new WeakSet(); // panels whose tags are kept up to date
 
@@ -150,6 +180,7 @@
       }
     }
     layoutExplorers(panel);
+    fitCharts(panel);
     focusActiveCell(panel);
   }
 
@@ -218,6 +249,7 @@
     await panel.context.sessionContext.ready;
     if (!unrun(panel)) {
       layoutExplorers(panel);
+      fitCharts(panel);
       return;
     }
     const notebook = panel.content;
@@ -226,6 +258,7 @@
     if (deckPanel(app) === panel) {
       notebook.activeCellIndex = at;
       layoutExplorers(panel);
+      fitCharts(panel);
       focusActiveCell(panel);
     }
   }
