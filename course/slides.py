@@ -6,8 +6,10 @@ extension (``course/labextension``). Cell conventions, read from the notebook al
 * ``slideshow.slide_type``: ``slide`` starts a new slide, ``subslide`` a new screen within
   it, ``fragment`` adds to the current screen on the next key press; a cell with **no**
   slide type continues the current screen (never ``"-"``, which the deck hides).
-* ``skip`` on a **markdown** cell: text for the notebook only (self-study prose, "Your
-  verdict" boxes); the deck never shows it. Code cells are never ``skip``.
+* ``skip``: for the notebook only; the deck never shows the cell. On markdown: self-study
+  prose, "Your verdict" boxes, the reading list. On a code cell: output that is notebook
+  material, such as a table too long for any slide (the cell still runs: the deck extension
+  runs the whole notebook before presenting). The explorer is never ``skip``.
 * ``notes`` on a markdown cell: presenter notes for the screen before it, never shown to the
   room. The first line names the time the screen takes::
 
@@ -56,6 +58,7 @@ from course.errors import InputError
 #: The slide types jupyterlab-slideshow 0.3.4 understands (None: continue the screen).
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", None)
 PLUMBING = "plumbing"
+EXPLORER = "explorer"
 NOTES_HEAD = re.compile(r"^\*\*Presenter notes\b[^*\n]*\*\*")
 NOTES_MINUTES = re.compile(r"(\d+)\s*min\s+(teaching|exercises?)\b")
 SECTION = re.compile(r"^##\s+(?:(\d+)\.\s|(key points)\b)", re.I)
@@ -275,10 +278,10 @@ def plumbing_problems(cells: list[dict]) -> list[str]:
         kind, cell_tags = slide_type(cell), tags(cell)
         if PLUMBING in cell_tags and cell.get("cell_type") != "code":
             problems.append(f"cell {index + 1}: only code cells can be tagged '{PLUMBING}'")
-        if kind == "skip" and cell.get("cell_type") == "code":
-            problems.append(f"cell {index + 1}: a code cell must not be 'skip' (its output "
-                            f"would never reach the slides); tag it '{PLUMBING}' to hide "
-                            "its code on the slides")
+        if kind == "skip" and cell.get("cell_type") == "code" and EXPLORER in cell_tags:
+            problems.append(f"cell {index + 1}: the explorer must not be 'skip' (it would "
+                            f"never reach the slides); tag it '{PLUMBING}' to hide its code "
+                            "on the slides")
     return problems
 
 

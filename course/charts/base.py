@@ -430,8 +430,10 @@ def chart_data(chart: Any) -> list[dict]:
 #: A chart is also shown on a slide (the lesson's deck, on a 1280x720 projector, draws it 1.3
 #: times larger than the notebook): as drawn it is at most this high, in its own pixels.
 SLIDE_CHART_HEIGHT = 420
-#: Plots are never made flatter than this share of the height they were built with.
+#: Plots are never made flatter than this share of the height they were built with; plots
+#: with a row per category (a nominal or ordinal y) keep more, so their labels do not touch.
 SLIDE_MIN_SCALE = 0.5
+SLIDE_MIN_SCALE_ROWS = 0.7
 #: Average width of a character of an axis title (Vega's 11-px bold default), in pixels.
 _AXIS_TITLE_CHAR_PX = 6.5
 
@@ -454,6 +456,16 @@ def _plot_height(spec: dict) -> float:
         return float(own)
     children = [c for key in ("hconcat", "concat", "layer") for c in spec.get(key, []) or []]
     return max((_plot_height(child) for child in children), default=0.0)
+
+
+def _has_rows(view: dict) -> bool:
+    """Whether a view draws one row per category (a nominal or ordinal y)."""
+    for holder in [view, *(view.get("layer", []) or [])]:
+        y = (holder.get("encoding") or {}).get("y")
+        if isinstance(y, dict) and (y.get("type") in ("nominal", "ordinal")
+                                    or str(y.get("field", "")).endswith((":N", ":O"))):
+            return True
+    return False
 
 
 def _wrap_y_title(view: dict) -> None:
@@ -488,8 +500,9 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     """A copy of a Vega-Lite spec whose plots are low enough to be drawn ``limit`` high.
 
     Only heights change (narrower plots would cut their titles): every plot's height is
-    scaled by one factor, never below :data:`SLIDE_MIN_SCALE`, and a y-axis title longer
-    than its lower plot is broken onto two lines. ``size`` is the drawn (width, height) if
+    scaled by one factor, never below :data:`SLIDE_MIN_SCALE` (:data:`SLIDE_MIN_SCALE_ROWS`
+    for a plot with a row per category), and a y-axis title longer than its lower plot is
+    broken onto two lines. ``size`` is the drawn (width, height) if
     known; ``measure=False`` trusts it instead of drawing the result again (axis titles
     longer than a plot add to its height, so the fit is measured up to three times).
     A spec already low enough is returned as it is.
@@ -516,7 +529,8 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
         fitted = copy.deepcopy(spec)
         for view in _views(fitted):
             if isinstance(view.get("height"), int | float):
-                view["height"] = round(view["height"] * scale)
+                floor = SLIDE_MIN_SCALE_ROWS if _has_rows(view) else SLIDE_MIN_SCALE
+                view["height"] = round(view["height"] * max(scale, floor))
                 _wrap_y_title(view)
         if not measure:
             break

@@ -11,9 +11,11 @@ Slide types. jupyterlab-slideshow 0.3.4 (the deck the course presents with) know
 that continues the current slide; it never shows a cell whose slide type is ``"-"``
 (RISE's and nbconvert's spelling of "continue"), so an explorer marked ``"-"`` vanishes
 from the slides (tests/browser/test_slides.py shows it in Chromium). A continuing cell
-therefore carries no ``slideshow`` metadata. ``skip`` is for markdown only (text for the
-notebook, not the slides); a code cell is never ``skip`` — its output would never reach the
-slides — and hides its code on the slides with the tag ``plumbing`` instead. ``notes`` cells
+therefore carries no ``slideshow`` metadata. ``skip`` keeps a cell off the slides: text for
+the notebook, or a code cell whose output is notebook material (a table too long for a
+slide; it still runs, as the deck extension runs the notebook before presenting). The
+explorer is never ``skip`` — it must reach the slides — and a code cell that should show its
+output but not its code is tagged ``plumbing`` instead. ``notes`` cells
 are presenter notes in the format :mod:`course.slides` reads (see tests/browser/test_slides.py
 for the notes every screen needs).
 """
@@ -189,7 +191,6 @@ def test_checkers_reject_a_broken_lesson(tmp_path):
     problems = " | ".join(structure_problems(path))
     for expected in ("'# ' title", "learning objectives", "timings table", "claims covered",
                      "first code cell must be", "must be a 'slide'",
-                     "a code cell must not be 'skip'",
                      "course.data.load", "tag 'explorer'", "Your verdict", "Key points",
                      "cell 5: slide_type '-' hides the cell"):
         assert expected in problems, expected
@@ -213,8 +214,9 @@ def test_checkers_reject_bad_notes_and_misplaced_plumbing(tmp_path):
     path = _write(tmp_path, [
         _md(GOOD_HEAD, "slide"), _code("import course\ncourse.setup()"),
         _md("## 1. Section", "slide"), _md("Notes without a time", "notes"),
-        _md("Some text", tags=["plumbing"]), _code("explorer()", tags=["explorer"]),
+        _md("Some text", tags=["plumbing"]), _code("explorer()", tags=["explorer"], slide="skip"),
         _md("Your verdict: …", "fragment"), _md("## Key points\n- one", "slide")])
     problems = " | ".join(structure_problems(path))
+    assert "cell 6: the explorer must not be 'skip'" in problems
     assert "cell 4: a notes cell must start with '**Presenter notes" in problems
     assert "cell 5: only code cells can be tagged 'plumbing'" in problems

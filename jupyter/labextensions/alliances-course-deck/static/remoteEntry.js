@@ -23,8 +23,9 @@
  *     a chart say, still shows); in the notebook it looks like any other cell.
  *  3a. Explorers: when an explorer's screen is shown, its layout (controls above the chart, or
  *     beside it; course.css) is the one that fits the screen.
- *  3b. Charts: a chart too wide for the slide at 1.3 times its notebook size is drawn smaller,
- *     down to 1.2 times (its labels stay at 12 pixels or more on a 720-line screen).
+ *  3b. Charts: a chart too wide (or a screen too tall) for the slide at 1.3 times the chart's
+ *     notebook size is drawn smaller, down to 1.2 times (its labels stay at 12 pixels or more
+ *     on a 720-line screen).
  *  4. Nothing left to run: when the deck starts on a notebook with code cells that have not
  *     run in this kernel, the notebook is run first (Run All), and the deck stays on its slide.
  *
@@ -136,8 +137,15 @@
   const MIN_CHART_ZOOM = 1.2; // ...or down to 1.2 if it is too wide for the slide
   const TEXT_ZOOM = 1.75;
 
-  /** Charts on the screen (not an explorer's): as large as course.css says, or narrower. */
+  /**
+   * Charts on the screen (not an explorer's): as large as course.css says, or smaller — to fit
+   * the slide's width, then, if the screen is still too tall, its height — but never below
+   * MIN_CHART_ZOOM.
+   */
   function fitCharts(panel) {
+    const scale = parseFloat(getComputedStyle(document.documentElement)
+      .getPropertyValue('--course-deck-scale')) || 1;
+    const fitted = [];
     for (const cell of panel.content.widgets) {
       if (!cell.node.classList.contains('jp-deck-mod-onscreen')) {
         continue;
@@ -149,14 +157,20 @@
           continue;
         }
         const natural = parseFloat(svg.getAttribute('width'));
-        const scale = parseFloat(getComputedStyle(document.documentElement)
-          .getPropertyValue('--course-deck-scale')) || 1;
         const room = output.getBoundingClientRect().width / scale; // in 720-line pixels
         const zoom = Math.max(MIN_CHART_ZOOM, Math.min(CHART_ZOOM, room / natural));
         if (natural > 0 && room > 0) {
           embed.style.setProperty('--course-chart-zoom', (zoom / TEXT_ZOOM).toFixed(4));
+          fitted.push({ embed, zoom, height: parseFloat(svg.getAttribute('height')) || 0 });
         }
       }
+    }
+    const outer = panel.node.querySelector('.jp-WindowedPanel-outer');
+    const over = outer ? (outer.scrollHeight - outer.clientHeight) / scale : 0;
+    const tallest = fitted.sort((a, b) => b.height * b.zoom - a.height * a.zoom)[0];
+    if (over > 0 && tallest && tallest.height > 0) {
+      const zoom = Math.max(MIN_CHART_ZOOM, tallest.zoom - over / tallest.height);
+      tallest.embed.style.setProperty('--course-chart-zoom', (zoom / TEXT_ZOOM).toFixed(4));
     }
   }
 
