@@ -163,7 +163,7 @@ class Explorer:
                                              self.chart_output]), self.controls.values())
         # Class names the course's deck styles hook on (jupyter/labextensions/
         # alliances-course-deck/static/course.css).
-        self.widget.add_class("course-explorer")
+        self.widget.add_class("course-explorer-view")  # an explorer, not another course form
         controls_box.add_class("course-explorer-controls")
         self.verdict_html.add_class("course-explorer-verdict")
         self.chart_output.add_class("course-explorer-chart")

@@ -109,7 +109,7 @@
       if (!cell.node.classList.contains('jp-deck-mod-onscreen')) {
         continue;
       }
-      for (const explorer of cell.node.querySelectorAll('.course-explorer')) {
+      for (const explorer of cell.node.querySelectorAll('.course-explorer-view')) {
         if (explorer.dataset.courseLayout
             || !explorer.querySelector('.course-explorer-chart .vega-embed svg, canvas')) {
           continue;
