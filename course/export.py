@@ -258,7 +258,7 @@ def chart_html(chart_or_spec: Any, image: str = "png") -> str:
         picture = f"<p><em>{html.escape(str(error))}</em> {html.escape(alt)}</p>"
     return (f'<figure class="handout-chart">{picture}<figcaption>{caption}</figcaption>'
             f"</figure>\n<details class=\"handout-table\"><summary>Data table</summary>"
-            f"{data_table_html(spec)}</details>")
+            f"{data_table_html(spec, max_rows=None)}</details>")  # whole, also on paper
 
 
 # ---------------------------------------------------------------- widget states

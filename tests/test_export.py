@@ -328,7 +328,9 @@ def test_lesson_01_prints_with_every_table_whole_and_nothing_cut(tmp_path):
     beyond = [(page, word) for page, x_max, width, word in words if x_max > width - margin + 1]
     assert not beyond, f"text printed into the margin or off the page: {beyond[:8]}"
     assert "\\sqrt" not in text and "\\sum" not in text, "a formula printed as raw TeX"
-    # Every table prints whole: the last row of each data table is on paper.
+    # Every table prints whole: no data table is cut short, and the last row of each is on
+    # paper.
+    assert "Showing the first" not in handout.html_path.read_text()
     page = Page(export.for_print(handout.html_path.read_text()))
     assert page.summaries, "the lesson's charts have no data tables"
     tables = re.findall(r'<details class="handout-table" open>(.*?)</details>',
@@ -363,3 +365,22 @@ def test_presenter_handout_has_every_screen_its_clock_and_notes(tmp_path, capsys
     assert "leader_chart(usa" not in page  # plumbing code stays off, as on the slides
     assert "<summary>Data table" not in page  # the presenter needs the charts, not rows
     assert "Your verdict" not in page  # notebook-only cells are not on the slides
+
+
+LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_lesson_has_a_presenter_handout_whose_notes_add_up(lesson, tmp_path):
+    """The running order of every lesson (not run here: the screens and notes come from the
+    cells; test_presenter_handout_has_every_screen_its_clock_and_notes runs lesson 00)."""
+    from course import slides
+
+    handout = export.export_notebook(lesson, tmp_path, execute=False, presenter=True)
+    assert handout.html_path.name == f"{lesson.stem}-presenter.html"
+    assert not [n for n in handout.notes if n.startswith("presenter notes")], handout.notes
+    page = handout.html_path.read_text()
+    screens = slides.screens(json.loads(lesson.read_text())["cells"])
+    assert len(re.findall(r"<h3>Screen \d+ · ", page)) == len(screens)
+    assert "the notes add up to the lesson's timings table" in page
+    assert "No presenter notes for this screen" not in page

@@ -268,7 +268,7 @@ def _cell(value: Any) -> str:
     return html.escape(str(value))
 
 
-def data_table_html(chart_or_spec: Any, max_rows: int = 400) -> str:
+def data_table_html(chart_or_spec: Any, max_rows: int | None = 400) -> str:
     """The rows a chart draws as HTML table(s), one per embedded dataset.
 
     Column headers are the field names, with the axis or legend title beside them where
@@ -277,8 +277,8 @@ def data_table_html(chart_or_spec: Any, max_rows: int = 400) -> str:
     Parameters
     ----------
     chart_or_spec : altair chart or dict
-    max_rows : int
-        Most rows shown per dataset.
+    max_rows : int or None
+        Most rows shown per dataset; ``None`` shows them all (printed handouts).
 
     Returns
     -------
@@ -293,7 +293,7 @@ def data_table_html(chart_or_spec: Any, max_rows: int = 400) -> str:
     >>> '<th scope="col">Share (a)</th>' in out and "<td>1.5</td>" in out
     True
     """
-    if max_rows < 1:
+    if max_rows is not None and max_rows < 1:
         raise InputError(f"max_rows must be at least 1, got {max_rows}")
     spec = as_spec(chart_or_spec)
     datasets = [(name, rows) for name, rows in _datasets(spec) if rows]
@@ -316,7 +316,7 @@ def data_table_html(chart_or_spec: Any, max_rows: int = 400) -> str:
             "<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>"
             for row in rows[:max_rows])
         note = (f"<p>Showing the first {max_rows:,} of {len(rows):,} rows.</p>"
-                if len(rows) > max_rows else "")
+                if max_rows is not None and len(rows) > max_rows else "")
         tables.append(f"<table><caption>{html.escape(label)}, {len(rows):,} rows</caption>"
                       f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}")
     return "\n".join(tables)
