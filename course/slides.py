@@ -1,7 +1,8 @@
 """A lesson as the deck presents it: screens, presenter notes and timings (pure functions).
 
 The course presents lessons with jupyterlab-slideshow 0.3.4 plus the course's own deck
-extension (``course/labextension``). Cell conventions, read from the notebook alone:
+extension (``jupyter/labextensions/alliances-course-deck``). Cell conventions, read from the
+notebook alone:
 
 * ``slideshow.slide_type``: ``slide`` starts a new slide, ``subslide`` a new screen within
   it, ``fragment`` adds to the current screen on the next key press; a cell with **no**

@@ -22,16 +22,15 @@ back with PageUp, ArrowLeft, ArrowUp and Shift+Space. On every screen it checks
   although the control has the focus.
 
 A screenshot of every screen is kept under ``test-artifacts/<test>/`` (CI keeps that folder),
-with ``deck-report.json``, the problems found per screen (``scripts/slides_audit.py`` turns
-them into docs/slides-audit.md). Lesson 00 is also presented at 1920x1080, where the same
-limits hold for sizes scaled to 720 px.
+with ``deck-report.json``, the problems found per screen. Lesson 00 is also presented at
+1920x1080, where the same limits hold for sizes scaled to 720 px.
 
 Without a browser: every slide has presenter notes whose minutes add up to the lesson's
 timings table, and the table agrees with INSTRUCTORS.md, which has a 50-minute plan for the
-lesson. Lessons 01–06 fail these tests until their decks are restructured (issue 15, part B).
+lesson.
 
 The command ids, class names and keys come from jupyterlab-slideshow 0.3.4 and the course's
-deck extension (course/labextension/static/remoteEntry.js).
+deck extension (jupyter/labextensions/alliances-course-deck/static/remoteEntry.js).
 """
 
 from __future__ import annotations
