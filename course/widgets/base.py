@@ -95,13 +95,15 @@ def _in_ipython() -> bool:
 
 
 #: Scoped CSS for an explorer's controls (ipywidgets' defaults cut labels at 80 px, let a
-#: slider squeeze its readout, and give a dropdown a fixed width whatever its choices).
+#: slider squeeze its readout, and give a dropdown and a toggle button a fixed width
+#: whatever their text).
 EXPLORER_CSS = """
 .course-explorer .widget-readout { flex: 0 0 auto; min-width: max-content; max-width: none; }
 .course-explorer .widget-hbox > .jupyter-widgets { margin-right: 1.2em; }
 .course-explorer .widget-label { max-width: none; overflow: visible; text-overflow: clip; }
 .course-explorer .widget-dropdown { width: max-content !important; max-width: 100%; }
 .course-explorer .widget-dropdown > select { flex: 0 0 auto; width: auto; max-width: none; }
+.course-explorer .widget-toggle-button { width: auto; min-width: max-content; }
 """
 
 

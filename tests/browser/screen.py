@@ -41,7 +41,10 @@ CHARTS_JS = r"""
     const role = group ? (group.getAttribute('class').match(/role-[\w-]+/) || [''])[0] : '';
     const legend = t.closest('g.role-legend');
     const legends = Array.from(svg.querySelectorAll('g.role-legend'));
-    return {text: t.textContent, role: role, legend: legend ? legends.indexOf(legend) : -1,
+    // A title on several lines (a list in the spec) is drawn as one <tspan> per line.
+    const lines = Array.from(t.querySelectorAll('tspan')).map((s) => s.textContent);
+    return {text: lines.length ? lines.join(' ') : t.textContent, role: role,
+            legend: legend ? legends.indexOf(legend) : -1,
             box: box(t)};
   }) : [];
   const cell = embed.closest('.jp-Cell');
