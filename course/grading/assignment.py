@@ -440,6 +440,12 @@ def public_tests_source(assignment: Assignment) -> str:
             continue
         shipped.add(name)
         used = {n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name)}
+        hashed = {n.attr for n in ast.walk(functions[name]) if isinstance(n, ast.Attribute)}
+        if "hash_of" in used | hashed:
+            raise InputError(
+                f"solutions/{assignment.name}/tests.py: public test or helper {name} compares "
+                "a fingerprint of the answer; a student can try candidates with check() until "
+                "it passes, so public checks may test properties only")
         leaked = sorted(used & (constants | hidden_names))
         if leaked:
             raise InputError(
