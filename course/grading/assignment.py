@@ -67,6 +67,8 @@ __all__ = [
     "public_tests_source",
     "student_notebook",
     "strip_solutions",
+    "written_answer_given",
+    "written_prompts",
 ]
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -379,6 +381,47 @@ def student_notebook(assignment: Assignment) -> Any:
     notebook.metadata.pop("widgets", None)
     notebook.metadata["course"] = {"assignment": assignment.name, "title": assignment.title}
     return notebook
+
+
+def written_prompts(assignment: Assignment) -> dict[str, str]:
+    """The answer cell of each written question as students receive it (untouched)."""
+    out = {}
+    for cell in student_notebook(assignment).cells:
+        qid = _cell_question(cell)
+        if qid is not None and cell.cell_type == "markdown":
+            out[qid] = cell.source
+    return out
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def written_answer_given(text: str, prompt: str | None = None) -> bool:
+    r"""Did the student write an answer in this written-answer cell?
+
+    Not if the cell is empty, or still the cell students received (``prompt``), or that
+    cell with only its placeholder deleted. Without ``prompt``, an answer is given when
+    the placeholder text is gone and something is left.
+
+    Examples
+    --------
+    >>> prompt = "**Your verdict:**\n" + MARKDOWN_PLACEHOLDER
+    >>> written_answer_given(prompt, prompt), written_answer_given("**Your verdict:**", prompt)
+    (False, False)
+    >>> written_answer_given("**Your verdict:** multipolar, 5.7 poles.", prompt)
+    True
+    >>> written_answer_given(MARKDOWN_PLACEHOLDER), written_answer_given("Bipolar.")
+    (False, True)
+    """
+    body = _words(text)
+    if not body:
+        return False
+    if prompt is not None:
+        blank = _words(prompt.replace(MARKDOWN_PLACEHOLDER, " "))
+        return body != _words(prompt) and _words(text.replace(MARKDOWN_PLACEHOLDER, " ")) \
+            not in ("", blank)
+    return MARKDOWN_PLACEHOLDER not in text
 
 
 # --------------------------------------------------------------------------- public tests
