@@ -435,6 +435,9 @@ def read_run(jobdir: str | os.PathLike, questions: dict[str, list[str]] | None =
     result.containment = containment if containment in (
         "namespace", "userns", "none", "process") else "none"
     _set_status(result, record, done, fatal)
+    dropped = record.get("messages_dropped")
+    if type(dropped) is int and dropped > 0:  # counted by the supervisor, which kept none
+        result.refused.insert(0, f"{dropped} message(s) longer than {MAX_MESSAGE_BYTES:,} bytes")
     if result.refused:
         first = result.refused[0]
         note = (f"{len(result.refused)} message(s) from the notebook's process were refused "

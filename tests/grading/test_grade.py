@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,14 @@ def test_unknown_assignment_is_a_clear_error(tmp_path, capsys):
     code = main(["grade", "-a", "nosuchps", str(tmp_path)])
     assert code == 1
     assert "nosuchps" in capsys.readouterr().err
+
+
+def test_submissions_and_grading_outputs_are_git_ignored():
+    root = Path(__file__).resolve().parents[2]
+    ignored = ["submissions/ps1/jdoe42.ipynb", "feedback/ps1/jdoe42-1a2b3c4d.md",
+               "gradebook.csv", "grading/ps1/gradebook-submissions.csv",
+               "exercises/ps1/ps1.submission.ipynb", "exercises/ps1/ps1.submission.json"]
+    kept = ["exercises/ps1/ps1.ipynb", "tests/grading/corpus/manifest.yaml"]
+    for path in ignored + kept:
+        check = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=root)
+        assert check.returncode == (0 if path in ignored else 1), path
