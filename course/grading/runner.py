@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import select
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,10 +165,6 @@ class Grade:
     flags: list[str] = field(default_factory=list)
     spec_fingerprint: str = ""
 
-    @property
-    def manual_answers(self) -> dict[str, str]:  # the name earlier versions used
-        return self.written
-
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -273,6 +270,7 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
     grades: list[Grade] = []
     limits = spec.limits(time_limit, memory_mb)
     pending: dict[str, tuple[Submission, CheckedFile, NotebookCheck]] = {}
+    running: set[str] = set()
     queue = list(items)
     total = len(items)
 
@@ -293,7 +291,10 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
 
     try:
         while queue or pending:
-            while queue and len(pending) < max(1, workers):
+            # read and start runs while there is room: `workers` runs at once, and no more
+            # than as many again waiting for their tests
+            while queue and len(running) < max(1, workers) and len(pending) < 2 * max(
+                    1, workers):
                 sub = queue.pop(0)
                 refusal, file, check = read(spec, sub)
                 if skip and skip(sub, file.sha256 if file else ""):
@@ -309,12 +310,21 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
                                       f"cannot copy the file: {error.strerror}", check))
                     continue
                 pending[job] = (sub, file, check)
+                running.add(job)
             if not pending:
                 continue
-            for job in box.finished():
+            # wait for a run to finish or a test to come back, whichever is first
+            waiting = [fd for fd in (box.fileno(), tester.fileno()) if fd >= 0]
+            left = tester.time_left()
+            if waiting:
+                select.select(waiting, [], [], 3600 if left is None else left)
+            for job in box.finished(timeout=0):
+                running.discard(job)
+                tester.start(job, box.jobdir(job))
+            for job, checked in tester.collect():
                 sub, file, check = pending.pop(job)
                 try:
-                    grade = assemble(spec, sub, file, check, tester.check(box.jobdir(job)))
+                    grade = assemble(spec, sub, file, check, checked)
                 except Exception as error:  # noqa: BLE001 - never stop the batch
                     grade = _empty_grade(spec, sub, file.sha256, "grader_error",
                                          f"the grader failed on this file: "

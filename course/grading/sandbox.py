@@ -860,6 +860,7 @@ def _serve(containment: str) -> None:
 
     _warm_modules()
     _warm_data()
+    _warm_explorers()
     base = os.getcwd()  # the grader's private temporary folder
     modes = ["namespace", "userns", "none"] if os.geteuid() == 0 else ["userns", "none"]
     if containment != "auto":
@@ -1020,6 +1021,30 @@ def _warm_data() -> None:
                 data.load(name)
     except Exception:  # noqa: BLE001 - the data package may not be there yet
         pass
+
+
+def _warm_explorers() -> None:
+    """Build each claim explorer once with its defaults, in the zygote.
+
+    A problem set may show an explorer (ungraded); its first build in a fresh process
+    costs several times a later one (its tables, Altair's and ipywidgets' first-use work),
+    so every submission would pay that. Built once here, every child starts warm.
+    """
+    import importlib
+    import pkgutil
+
+    try:
+        import course.widgets as package
+    except Exception:  # noqa: BLE001
+        return
+    for info in pkgutil.iter_modules(package.__path__):
+        with contextlib.suppress(Exception):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, function in vars(module).items():
+                if name.endswith("_explorer") and callable(function) \
+                        and getattr(function, "__module__", "") == module.__name__:
+                    with contextlib.suppress(Exception):
+                        function()
 
 
 # ------------------------------------------------------------------------- grader side

@@ -38,6 +38,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from course.grading import testing, untrusted
 from course.grading.untrusted import RunResult
@@ -246,6 +247,10 @@ def _worker(requests: int, replies: int, tests: list[Callable],
 class Tester:
     """A warm, limited worker process that tests finished runs; use as a context manager.
 
+    :meth:`start` queues a finished job; :meth:`collect` returns the jobs tested so far
+    (``select`` on :meth:`fileno` to wait for one); :meth:`check` does both for one job.
+    Tests of one submission thus run while the next submissions run in the sandbox.
+
     Where there is no ``fork`` (Windows), the tests run in this process instead, without
     these limits — as ``course submit`` does on a student's own laptop.
     """
@@ -262,7 +267,9 @@ class Tester:
         self._recv: int | None = None
         self._buffer = b""
         self._served = 0
-        self._retry = False
+        self._queue: list[tuple[Any, str, bool]] = []  # (key, jobdir, is a retry)
+        self._current: tuple[Any, str, bool, bool, float] | None = None
+        self._done: list[tuple[Any, Checked]] = []
         self.restarts = 0
 
     def __enter__(self) -> Tester:
@@ -271,7 +278,9 @@ class Tester:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _start(self) -> None:
+    # ------------------------------------------------------------------ the worker
+
+    def _spawn(self) -> None:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         parent = os.getpid()
@@ -286,8 +295,7 @@ class Tester:
         self._buffer = b""
         self._served = 0
 
-    def close(self) -> None:
-        """Stop the worker (at once: nothing it holds needs saving)."""
+    def _stop_worker(self) -> None:
         if self._pid is not None:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
@@ -299,49 +307,114 @@ class Tester:
                     os.close(fd)
         self._pid = self._send = self._recv = None
 
-    def check(self, jobdir: str) -> Checked:
-        """Read and test the finished job in ``jobdir``; never raises for its content."""
-        if not hasattr(os, "fork"):
-            return check_run(jobdir, self.tests, self.required)
-        outcome = self._attempt(jobdir)
-        if outcome.status and self._retry:
-            self.close()
-            self.restarts += 1
-            outcome = self._attempt(jobdir)  # a fresh worker, so the blame is fair
-        return outcome
+    def close(self) -> None:
+        """Stop the worker (at once: nothing it holds needs saving) and forget the queue."""
+        self._stop_worker()
+        self._queue.clear()
+        self._current = None
 
-    def _attempt(self, jobdir: str) -> Checked:
-        if self._pid is None:
-            self._start()
-        self._retry = self._served > 0
-        self._served += 1
-        request = (json.dumps({"jobdir": str(jobdir)}) + "\n").encode()
-        try:
-            os.write(self._send, request)
-        except OSError:
-            self.close()
-            return self._failed("tests_crashed", "the tester stopped before it could start")
-        deadline = time.monotonic() + self.limits.time_s
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            ready = select.select([self._recv], [], [], max(0.0, left))[0] if left > 0 else []
+    # ------------------------------------------------------------------ jobs
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue or self._current)
+
+    def fileno(self) -> int:
+        """The worker's reply pipe (``-1`` when nothing is being tested)."""
+        return self._recv if self._current is not None and self._recv is not None else -1
+
+    def time_left(self) -> float | None:
+        """Seconds until the submission being tested runs out of time (``None``: idle)."""
+        if self._current is None:
+            return None
+        return max(0.0, self._current[4] - time.monotonic())
+
+    def start(self, key: Any, jobdir: str) -> None:
+        """Queue the finished job in ``jobdir`` for testing; :meth:`collect` gives it back."""
+        if not hasattr(os, "fork"):
+            self._done.append((key, check_run(jobdir, self.tests, self.required)))
+            return
+        self._queue.append((key, str(jobdir), False))
+        self._next()
+
+    def _next(self) -> None:
+        while self._current is None and self._queue:
+            key, jobdir, retry = self._queue.pop(0)
+            if self._pid is None:
+                self._spawn()
+            fresh = self._served == 0
+            self._served += 1
+            try:
+                os.write(self._send, (json.dumps({"jobdir": jobdir}) + "\n").encode())
+            except OSError:
+                self._stop_worker()
+                self._finish(key, jobdir, retry, fresh, self._failed(
+                    "tests_crashed", "the tester stopped before it could start"))
+                continue
+            self._current = (key, jobdir, retry, fresh,
+                             time.monotonic() + self.limits.time_s)
+
+    def _finish(self, key: Any, jobdir: str, retry: bool, fresh: bool,
+                outcome: Checked) -> None:
+        if outcome.status and not fresh and not retry:
+            # The worker had tested others first: try once more in a fresh one, so the
+            # blame is fair.
+            self._stop_worker()
+            self.restarts += 1
+            self._queue.insert(0, (key, jobdir, True))
+        else:
+            self._done.append((key, outcome))
+
+    def collect(self, timeout: float = 0.0) -> list[tuple[Any, Checked]]:
+        """Jobs tested so far, as ``[(key, checked)]``; waits up to ``timeout`` s for one."""
+        until = time.monotonic() + timeout
+        while not self._done and self._current is not None:
+            key, jobdir, retry, fresh, deadline = self._current
+            left = min(deadline, until) - time.monotonic()
+            ready = select.select([self._recv], [], [], max(0.0, left))[0]
             if not ready:
-                self.close()
-                return self._failed(
-                    "tests_timeout", f"the tests on these answers took longer than "
-                    f"{self.limits.time_s:g} s and were stopped (an answer far larger or "
-                    "stranger than the question asks for?)")
+                if time.monotonic() >= deadline:
+                    self._current = None
+                    self._stop_worker()
+                    self._finish(key, jobdir, retry, fresh, self._failed(
+                        "tests_timeout", f"the tests on these answers took longer than "
+                        f"{self.limits.time_s:g} s and were stopped (an answer far larger "
+                        "or stranger than the question asks for?)"))
+                    self._next()
+                    continue
+                break  # the caller's timeout
             chunk = os.read(self._recv, 1 << 16)
             if not chunk or len(self._buffer) > _MAX_REPLY:
-                self.close()
-                return self._failed("tests_crashed", "the tests on these answers crashed "
-                                    "(out of memory, or an answer the tests cannot handle)")
+                self._current = None
+                self._stop_worker()
+                self._finish(key, jobdir, retry, fresh, self._failed(
+                    "tests_crashed", "the tests on these answers crashed (out of memory, or "
+                    "an answer the tests cannot handle)"))
+                self._next()
+                continue
             self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
+            if b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                self._current = None
+                self._finish(key, jobdir, retry, fresh, self._outcome(line))
+                self._next()
+        done, self._done = self._done, []
+        return done
+
+    def check(self, jobdir: str) -> Checked:
+        """Read and test the finished job in ``jobdir`` (and wait for it)."""
+        marker = object()
+        self.start(marker, jobdir)
+        while True:
+            for key, outcome in self.collect(timeout=3600):
+                if key is marker:
+                    return outcome
+
+    def _outcome(self, line: bytes) -> Checked:
         reply = untrusted.bounded_json(line, max_bytes=_MAX_REPLY, max_depth=8,
                                        max_items=200_000, what="the tester's reply")
         if type(reply) is dict and reply.get("recycle"):
-            self.close()  # it exits by itself; the next submission gets a fresh one
+            self._stop_worker()  # it exits by itself; the next submission gets a fresh one
         if type(reply) is dict and "error" in reply:
             if reply["error"] == "memory":
                 return self._failed("tests_memory", "testing these answers needed more than "

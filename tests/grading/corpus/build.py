@@ -216,7 +216,7 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
     name = base.metadata["course"]["assignment"]
     from course.grading import assignment as asg
 
-    loaded = asg.load_assignment(name, solutions_dir)
+    loaded = asg.load_assignment(name, solutions_dir or solution.resolve().parent.parent)
     prompts = asg.written_prompts(loaded)
     cells = _answer_cells(base)
     questions = [q for q in sorted(cells, key=cells.get) if q in answers]
