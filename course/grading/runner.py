@@ -164,6 +164,8 @@ class Grade:
     metadata_id: str | None = None
     flags: list[str] = field(default_factory=list)
     spec_fingerprint: str = ""
+    run_seconds: float = 0.0  # the contained run's wall-clock time
+    test_seconds: float = 0.0  # reading, decoding and testing its answers
 
 
 def _now() -> str:
@@ -239,7 +241,8 @@ def assemble(spec: GradingSpec, sub: Submission, file: CheckedFile, check: Noteb
                  status, "; ".join(p for p in problems if p), _now(), str(sub.path),
                  checked.results, written, answered, run.cell_errors, run.containment,
                  sub.source, file.mtime or sub.mtime, check.metadata_id,
-                 spec_fingerprint=spec.fingerprint)
+                 spec_fingerprint=spec.fingerprint, run_seconds=run.wall_s,
+                 test_seconds=checked.seconds)
 
 
 # --------------------------------------------------------------------------- the pipeline

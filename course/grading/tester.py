@@ -69,6 +69,7 @@ class Checked:
     problems: list[str] = field(default_factory=list)  # answers that did not decode
     status: str = ""  # set when the tests themselves could not finish
     message: str = ""
+    seconds: float = 0.0  # spent reading, decoding and testing (in the worker)
 
 
 # --------------------------------------------------------------------------- the work
@@ -86,6 +87,7 @@ def _blocked(tests: list[Callable], qid: str, message: str) -> list[testing.Test
 
 def check_run(jobdir: str, tests: list[Callable], required: dict[str, list[str]]) -> Checked:
     """Read a finished job and run every test on its answers (in this process)."""
+    started = time.perf_counter()
     run = untrusted.read_run(jobdir, required)
     checked = Checked(run)
     cell_error = {}
@@ -110,13 +112,14 @@ def check_run(jobdir: str, tests: list[Callable], required: dict[str, list[str]]
         checked.results.extend(testing.run_tests(tests, decoded, questions=[qid],
                                                  required={qid: names}))
         del decoded
+    checked.seconds = time.perf_counter() - started
     return checked
 
 
 def _reply(checked: Checked) -> dict:
     run = asdict(checked.run)
     run.pop("answers", None)
-    return {"run": run, "problems": checked.problems,
+    return {"run": run, "problems": checked.problems, "seconds": checked.seconds,
             "results": [{"name": r.name, "passed": r.passed, "message": r.message}
                         for r in checked.results]}
 
@@ -167,7 +170,9 @@ def _read_reply(data: bytes, tests: list[Callable], required: dict[str, list[str
             item["name"], info.question, info.hidden, info.weight, item["passed"],
             untrusted.clean_text(item.get("message"), _MAX_MESSAGE)))
     problems = reply.get("problems") if type(reply.get("problems")) is list else []
-    return Checked(run, results, [untrusted.clean_text(p, 400) for p in problems[:20]])
+    seconds = reply.get("seconds")
+    return Checked(run, results, [untrusted.clean_text(p, 400) for p in problems[:20]],
+                   seconds=float(seconds) if type(seconds) in (int, float) else 0.0)
 
 
 # --------------------------------------------------------------------------- the worker
