@@ -241,7 +241,8 @@ def results_json(
     elif message:
         lines.append(message)
     for error in (cell_errors or [])[:3]:
-        where = f"cell {error.get('cell')}"
+        cell = error.get("cell")
+        where = f"cell {cell + 1}" if type(cell) is int else "a cell"
         if error.get("question"):
             where += f" (answer to {error['question']})"
         lines.append(f"Error in {where}: {str(error.get('error', ''))[:300]}")

@@ -38,7 +38,7 @@ from course.errors import InputError
 from course.grading import testing, untrusted
 from course.grading.assignment import Question, written_answer_given
 from course.grading.collect import Submission, submission_for
-from course.grading.sandbox import Limits, Sandbox
+from course.grading.sandbox import Limits, Sandbox, SandboxError
 from course.grading.tester import Checked, Tester, TestLimits
 from course.grading.untrusted import CheckedFile, NotebookCheck, Refused
 
@@ -274,6 +274,7 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
     limits = spec.limits(time_limit, memory_mb)
     pending: dict[str, tuple[Submission, CheckedFile, NotebookCheck]] = {}
     running: set[str] = set()
+    restarts = 0
     queue = list(items)
     total = len(items)
 
@@ -321,7 +322,28 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
             left = tester.time_left()
             if waiting:
                 select.select(waiting, [], [], 3600 if left is None else left)
-            for job in box.finished(timeout=0):
+            try:
+                finished = box.finished(timeout=0)
+            except SandboxError:
+                # The zygote died (in an uncontained run a student's code can kill it):
+                # the runs it held end as `crashed`, the others are graded by a new one.
+                restarts += 1
+                if restarts > 3:
+                    raise
+                finished = []
+                for job in list(running):
+                    running.discard(job)
+                    sub, file, check = pending.pop(job)
+                    done(_empty_grade(spec, sub, file.sha256, "crashed",
+                                      "the grading sandbox stopped while this notebook ran; "
+                                      "grade it again", check))
+                while tester.busy:
+                    for job, checked in tester.collect(timeout=3600):
+                        sub, file, check = pending.pop(job)
+                        done(assemble(spec, sub, file, check, checked))
+                box.close()
+                box.start()
+            for job in finished:
                 running.discard(job)
                 tester.start(job, box.jobdir(job))
             for job, checked in tester.collect():

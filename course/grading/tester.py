@@ -203,11 +203,11 @@ def _worker(requests: int, replies: int, tests: list[Callable],
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         with contextlib.suppress(ValueError):
             signal.set_wakeup_fd(-1)
-        keep = {requests, replies}
-        for fd in range(3, 4096):  # nothing of the grader's: no zygote pipe, no gradebook
-            if fd not in keep:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        low = 3  # nothing of the grader's: no zygote pipe, no gradebook, no lock
+        for fd in sorted({requests, replies}):
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, 1 << 20)
         with contextlib.suppress(Exception):
             from course.grading import sandbox
 

@@ -341,7 +341,7 @@ def test_results_json_follows_gradescopes_format():
     errors = [{"cell": 5, "question": "q1", "error": "NameError: name 'gdp' is not defined"}]
     out = gradescope.results_json(results, titles={"q1": "Shares"}, status="ok", message="",
                                   manual={"w1": 3}, execution_time=1.234, cell_errors=errors)
-    assert "Error in cell 5 (answer to q1): NameError: name 'gdp' is not defined" in out["output"]
+    assert "Error in cell 6 (answer to q1): NameError: name 'gdp' is not defined" in out["output"]
     assert out["score"] == 1.0 and out["execution_time"] == 1.23
     assert [t["status"] for t in out["tests"]] == ["passed", "failed"]
     assert [t["max_score"] for t in out["tests"]] == [1.0, 2.0]

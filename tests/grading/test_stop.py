@@ -147,3 +147,40 @@ def test_a_stopped_run_keeps_its_grades_and_leaves_nothing_running(tmp_path, how
         assert final[row["source_file"]]["graded_at"] == row["graded_at"]  # not regraded
     assert len(_rows(out)) == N_FILES
     assert _eventually(lambda: _marked(marker)) == []
+
+
+@pytest.mark.slow
+def test_a_sandbox_that_dies_costs_only_the_runs_it_held(tmp_path):
+    """If the zygote dies mid-batch (killed here; in an uncontained run a student's code
+    could do it), the notebooks it was running are `crashed` and the rest are graded."""
+    from course.grading.runner import grade_paths, load_spec
+    from course.grading.sandbox import Sandbox
+
+    spec = load_spec("fx", autograder_dir=FIXTURE)
+    notebook = json.loads((FIXTURE / "fx.ipynb").read_text())
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                              "execution_count": None, "source": "import time\ntime.sleep(1)"})
+    files = []
+    for i in range(6):
+        path = tmp_path / f"s{i}.ipynb"
+        path.write_text(json.dumps(notebook))
+        files.append(path)
+    box = Sandbox()
+    box.start()
+    first = box._proc.pid
+    killed = []
+
+    def record(grade):
+        if not killed:  # after the first grade, while the next runs are under way
+            os.kill(box._proc.pid, signal.SIGKILL)
+            killed.append(True)
+
+    try:
+        grades = grade_paths(spec, files, workers=2, sandbox=box, record=record)
+        assert box._proc.pid != first  # a new zygote graded the rest
+    finally:
+        box.close()
+    statuses = [g.status for g in grades]
+    assert len(grades) == 6 and set(statuses) <= {"ok", "crashed"}, statuses
+    assert statuses[0] == "ok" and statuses[-1] == "ok" and "crashed" in statuses
+    assert all(g.total == 7 for g in grades if g.status == "ok")
