@@ -265,7 +265,9 @@ class Gradebook:
 # --------------------------------------------------------------------------- feedback
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~\"'=:])")
+# What can start markup in the middle of a line (the text is always put mid-line, so list,
+# heading and table syntax, which need a line start, cannot arise).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|<>&~])")
 
 
 def md_text(text: str) -> str:
@@ -273,8 +275,8 @@ def md_text(text: str) -> str:
 
     Examples
     --------
-    >>> md_text("<script>alert(1)</script> **x**")
-    '\\<script\\>alert\\(1\\)\\</script\\> \\*\\*x\\*\\*'
+    >>> md_text("<script>alert(1)</script> **x** [a](b)")
+    '\\<script\\>alert(1)\\</script\\> \\*\\*x\\*\\* \\[a\\](b)'
     """
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
@@ -326,7 +328,10 @@ def feedback_markdown(spec: GradingSpec, grade: Grade) -> str:
         mine = by_question.get(question.id, [])
         messages = {r.message for r in mine}
         if mine and not any(r.passed for r in mine) and len(messages) == 1:
-            lines += [f"- {len(mine)} check(s) failed: {md_text(mine[0].message)}", ""]
+            message = mine[0].message
+            if errors and " because your answer cell raised" in message:
+                message = message.split(" because ")[0] + " (because of the error above)."
+            lines += [f"- {len(mine)} check(s) failed: {md_text(message)}", ""]
             continue
         for result in mine:
             label = "hidden test" if result.hidden else "public check"
