@@ -5,6 +5,8 @@ Process tree
 ::
 
     grader (course grade: reads tests, writes the gradebook)
+      ├─ tester      forked from the grader, limited: reads a finished job's messages and
+      │              runs the tests on its answers (course.grading.tester)
       └─ zygote      `python -m course.grading.sandbox`: pre-imports pandas, numpy,
          │           altair and course, then only ever receives tiny job requests
          │           (job id + folder + limits) — never a notebook, a test or an answer
