@@ -5,11 +5,15 @@ lazily so that importing :mod:`course.grading` stays cheap for the grader.
 
 Modules
 -------
-answers     encode/decode answers as plain JSON-safe data (shared by self-check and grader)
-sandbox     a warm fork server that runs each submission in a contained child process
-runner      grade one submission: contained run, then tests in the grader's process
-gradebook   the gradebook CSV (atomic, idempotent) and per-student feedback
-cli_grade   ``course grade``; cli_submit / submit: ``course submit``
+answers        encode/decode answers as plain JSON-safe data (self-check and grader)
+sandbox        a warm fork server that runs each submission in a contained child process
+untrusted      the trust boundary: files, notebooks, run messages and answers, bounded
+tester         a limited worker process that reads a finished run and runs the tests
+collect        which files are submissions, and whose (from how they were collected)
+runner         the pipeline: collect, read, run contained, test, record
+gradebook      one row per student, a ledger of every submission, per-student feedback
+public_checks  where a problem set's public checks are (self-check and ``course submit``)
+cli_grade      ``course grade``; cli_submit / submit: ``course submit``
 """
 
 from __future__ import annotations
