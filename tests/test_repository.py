@@ -7,9 +7,9 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from course.paths import PROJECT_ROOT, shared_data_dir
+from course.data.fetch import DOWNLOADS
+from course.data.sources import SOURCES
+from course.paths import PROJECT_ROOT
 
 TEXT_SUFFIXES = {".py", ".md", ".ipynb", ".yml", ".yaml", ".toml", ".json", ".cfg", ".txt", ".csv"}
 
@@ -28,15 +28,27 @@ def test_no_file_names_a_path_of_the_build_machine():
     assert not offenders, f"files naming a path of the build machine: {offenders}"
 
 
-def test_no_raw_third_party_file_is_committed():
-    raw_dir = shared_data_dir() / "raw"
-    if not raw_dir.is_dir():
-        pytest.fail(f"raw releases not found at {raw_dir}; set COURSE_RAW_DIR (CI has ../shared)")
-    raw = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
-           for p in raw_dir.rglob("*") if p.is_file()}
+def _committed_copies_of(checksums: dict[str, str]) -> list[str]:
     committed = [(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in _tracked_files()
                  if p.is_file()]
-    offenders = [f"{p.relative_to(PROJECT_ROOT)} == raw {raw[h]}" for p, h in committed if h in raw]
+    return [f"{p.relative_to(PROJECT_ROOT)} == raw {checksums[h]}" for p, h in committed
+            if h in checksums]
+
+
+def test_no_registered_raw_release_is_committed():
+    """Against the checksums the project records, so it runs on any clone."""
+    registered = {sha: relative for source in SOURCES.values()
+                  for relative, sha in source.files.items()}
+    registered.update({d.sha256: d.filename for d in DOWNLOADS.values() if d.sha256})
+    offenders = _committed_copies_of(registered)
+    assert not offenders, f"raw third-party files committed verbatim: {offenders}"
+
+
+def test_no_file_of_the_raw_folder_is_committed(raw_dir):
+    """Against every file of the shared raw folder, registered or not."""
+    raw = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+           for p in (raw_dir / "raw").rglob("*") if p.is_file()}
+    offenders = _committed_copies_of(raw)
     assert not offenders, f"raw third-party files committed verbatim: {offenders}"
 
 
