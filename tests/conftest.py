@@ -76,7 +76,7 @@ NEEDS: dict[str, Need] = {
         SHARED_HOW,
         lambda: _missing_file(_shared_root() / "tools" / "check_excerpts.py")),
     "solutions": Need(
-        "the instructors' solutions/ folder",
+        "the instructors' material (solutions/, the grading engine's fixture problem set)",
         "run it in the instructors' copy of the course (the student edition leaves it out)",
         lambda: None if any(paths.SOLUTIONS_DIR.glob("*/assignment.yaml"))
         else str(paths.SOLUTIONS_DIR)),

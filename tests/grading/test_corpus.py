@@ -19,6 +19,8 @@ from course.grading.cli_grade import expand
 from course.grading.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 MANIFEST = yaml.safe_load((HERE / "corpus" / "manifest.yaml").read_text())["cases"]
