@@ -163,15 +163,17 @@ def _check_written(edition: Edition) -> None:
 def write_student_edition(out_dir: str | Path, project: Path | None = None) -> Edition:
     """Write the student edition of ``project`` (default: this course) into ``out_dir``.
 
-    ``out_dir`` must be new or empty, and outside the project.
+    ``out_dir`` must be outside the project, and new, empty or holding only ``.git`` (the
+    students' repository with its files removed, so that a commit records what changed).
     """
     project = Path(project or paths.PROJECT_ROOT).resolve()
     out = Path(out_dir).expanduser().resolve()
     if out == project or project in out.parents:
         raise InputError(f"{out_dir} is inside the course folder: write the student edition "
                          "somewhere else (e.g. ../course-student)")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(f"{out_dir} already exists and is not empty: give a new folder")
+    if out.exists() and (not out.is_dir() or any(p.name != ".git" for p in out.iterdir())):
+        raise InputError(f"{out_dir} already exists and is not empty: give a new folder, or "
+                         "empty the students' checkout first (`git rm -rq .` keeps its .git)")
     _check_exercises_current(project)
     edition = Edition(root=out)
     for relative in _candidates(project):
@@ -200,7 +202,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     student = sub.add_parser(
         "student", help="lessons, exercises with public checks, data, toolkit, tests; "
                         "no solutions, hidden tests, rubrics or model answers")
-    student.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder")
+    student.add_argument("out_dir", metavar="OUT_DIR",
+                         help="a new or empty folder (or one holding only .git)")
     student.add_argument("--json", action="store_true", help="print the file list as JSON")
 
 

@@ -11,9 +11,9 @@ or by using one of the fixtures below (``raw_dir``, ``cases_dir``, ``essay_file`
 ``excerpt_checker``), which adds the marker itself. When what a test needs is missing,
 the test is skipped with one line saying what it needs and how to get it (pytest's
 summary folds all skips of one kind into that one line); when ``CI`` is set, it fails
-instead, so CI never loses coverage silently. ``course release student`` deselects every
-``needs`` test in the student edition and leaves out modules marked
-``needs("solutions")`` (see docs/ARCHITECTURE.md).
+instead, so CI never loses coverage silently. The student edition (``course release
+student``) leaves out the modules marked as a whole and deselects the tests marked one by
+one (see docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -332,6 +332,15 @@ def test_refuses_a_folder_that_is_not_empty_or_inside_the_course(tmp_path, capsy
         write_student_edition(paths.PROJECT_ROOT / "dist" / "student")
 
 
+def test_writes_into_a_students_checkout_that_holds_only_its_git_folder(tmp_path):
+    checkout = tmp_path / "students"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    edition = write_student_edition(checkout)
+    assert (checkout / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert "README.md" in edition.files and not any(f.startswith(".git/") for f in edition.files)
+
+
 def test_refuses_when_exercises_are_stale(tmp_path):
     project = tmp_path / "project"
     for name in ("solutions", "exercises", "course"):

@@ -56,3 +56,16 @@ def test_no_committed_file_is_larger_than_five_megabytes():
     big = [f"{p.relative_to(PROJECT_ROOT)} ({p.stat().st_size:,} bytes)" for p in _tracked_files()
            if p.is_file() and p.stat().st_size > 5_000_000]
     assert not big, f"keep the repository light: {big}"
+
+
+def test_readme_names_every_test_module_that_needs_something():
+    """The README's table of what tests need lists every module that declares a need."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Tests and what they need", 1)[1].split("\n## ", 1)[0]
+    fixtures = re.compile(r"\b(raw_dir|cases_dir|essay_file|excerpt_checker)\b")
+    needing = [path for path in sorted((PROJECT_ROOT / "tests").rglob("test_*.py"))
+               if "mark.needs(" in (text := path.read_text(encoding="utf-8"))
+               or fixtures.search(text)]
+    assert len(needing) >= 10
+    missing = [str(p.relative_to(PROJECT_ROOT)) for p in needing if f"{p.name}`" not in section]
+    assert not missing, f"README.md, Tests and what they need, does not name: {missing}"
