@@ -64,7 +64,7 @@ JUNK_SUFFIXES = (".pyc", ".egg-info")
 
 STUDENT_README = Path(__file__).resolve().parent / "templates" / "student-README.md"
 
-#: What the project has that the edition never does (for the summary and the checks).
+#: What the project has that the edition never does (named in the summary).
 INSTRUCTORS_ONLY = ("solutions/", "dist/", "INSTRUCTORS.md", "docs/")
 
 
