@@ -3,7 +3,8 @@
 Each command group lives beside the code it drives and registers itself here:
 ``course data ...`` (:mod:`course.data.cli`), ``course assign``, ``course grade`` and
 ``course submit`` (:mod:`course.grading.cli_assign`, ``cli_grade``, ``cli_submit``),
-``course export`` (:mod:`course.export`), ``course lab`` (:mod:`course.lab`).
+``course export`` (:mod:`course.export`), ``course lab`` (:mod:`course.lab`),
+``course release`` (:mod:`course.release`).
 Sub-modules are imported only when their command runs, so ``course --help`` is fast.
 """
 
@@ -26,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "check a notebook the way the grader will, then package it"),
     "export": ("course.export", "render a lesson or solution to a self-contained HTML handout"),
     "lab": ("course.lab", "start JupyterLab with the course's settings, at the first lesson"),
+    "release": ("course.release",
+                "write the student edition (no solutions, hidden tests or rubrics)"),
 }
 
 

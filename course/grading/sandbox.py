@@ -184,20 +184,20 @@ def _unshare(flags: int) -> None:
 def _mount(source: str | None, target: str, fstype: str | None, flags: int,
            data: str | None = None) -> None:
     def enc(text: str | None) -> bytes | None:
-        return text.encode() if text is not None else None
+        return os.fsencode(text) if text is not None else None
 
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
            f"mount {target}")
 
 
 def _umount(target: str, flags: int) -> None:
-    _check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
+    _check(_libc.umount2(os.fsencode(target), ctypes.c_int(flags)), f"umount {target}")
 
 
 def _pivot_root(new: str, old: str) -> None:
     if _SYS_PIVOT_ROOT is None:
         raise OSError(errno.ENOSYS, "pivot_root: unknown machine")
-    _check(_libc.syscall(ctypes.c_long(_SYS_PIVOT_ROOT), new.encode(), old.encode()),
+    _check(_libc.syscall(ctypes.c_long(_SYS_PIVOT_ROOT), os.fsencode(new), os.fsencode(old)),
            "pivot_root")
 
 
@@ -231,51 +231,125 @@ def _write_all(fd: int, data: bytes) -> None:
 # ------------------------------------------------------------------------- new root
 
 
-def readable_paths() -> list[str]:
+#: System folders every contained run may read.
+SYSTEM_PATHS = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc")
+
+
+def _within(path: str, folder: str) -> bool:
+    """Is ``path`` the folder ``folder`` or inside it (both absolute, normalised)?"""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _import_folders(avoid: list[str]) -> list[str]:
+    """Entries of ``sys.path`` the run may need that lie outside the project.
+
+    A virtual environment's or user's site-packages, a PYTHONPATH folder, an interpreter
+    installed under a home folder: the pre-imported modules import more of themselves
+    later, from these. Left out: relative entries; the project root and any folder
+    holding it (they would show solutions/ and tests); other folders of the project
+    than course/, data/ and the Python install; and any folder holding one of ``avoid``
+    (the grader's work folders: ``python -m`` puts its working folder on ``sys.path``).
+    """
+    project = os.path.realpath(paths.PROJECT_ROOT)
+    allowed = [os.path.realpath(p) for p in (paths.PROJECT_ROOT / "course", paths.DATA_DIR,
+                                             sys.prefix, sys.exec_prefix)]
+    found = []
+    for entry in sys.path:
+        if type(entry) is not str or not os.path.isabs(entry) or not os.path.exists(entry):
+            continue
+        real = os.path.realpath(entry)
+        if _within(project, real) or any(_within(os.path.realpath(a), real) for a in avoid):
+            continue
+        if _within(real, project) and not any(_within(real, a) for a in allowed):
+            continue
+        found.append(entry)
+    return found
+
+
+def readable_paths(avoid: list[str] | None = None) -> list[str]:
     """Folders the student's code may read: system, Python install, course/ and data/.
 
+    Each is listed as the course and Python name it — which may pass through symlinks
+    (a symlinked home, a virtual environment reached through a link) — and as its real
+    location; :func:`_build_root` binds the real folders and recreates the links, so both
+    spellings work inside the runner's root wherever the project and the virtual
+    environment are (under /tmp, in a path with spaces or non-ASCII letters).
     Everything else — solutions/, exercises/, tests, the gradebook, home folders — does
     not exist inside the runner's root.
     """
-    wanted = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc",
-              sys.prefix, sys.base_prefix, sys.exec_prefix,
-              str(paths.PROJECT_ROOT / "course"), str(paths.DATA_DIR)]
+    import course
+
+    wanted = [*SYSTEM_PATHS, sys.prefix, sys.base_prefix, sys.exec_prefix,
+              sys.base_exec_prefix, *_import_folders(avoid or []),
+              str(paths.PROJECT_ROOT / "course"), *course.__path__, str(paths.DATA_DIR)]
     out: list[str] = []
     for item in wanted:
-        if item and os.path.lexists(item) and item not in out:
-            out.append(os.path.abspath(item))
+        if not item or not os.path.isabs(item) or not os.path.lexists(item):
+            continue
+        for spelling in (os.path.normpath(item), os.path.realpath(item)):
+            if spelling not in out:
+                out.append(spelling)
     return out
+
+
+def _recreate_links(newroot: str, path: str) -> None:
+    """Make ``path`` resolve inside ``newroot`` as on the host: copy each symlink on it.
+
+    The real folder at the end is already bound; the links in front of it (``/home`` ->
+    ``/data/home``, a merged-/usr ``/lib`` -> ``usr/lib``) are made again in the new root,
+    where nothing is there yet.
+    """
+    for _ in range(40):  # the kernel's own limit on links followed
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/" + "/".join(parts[:depth])
+            if os.path.islink(prefix):
+                break
+        else:
+            return
+        target = newroot + prefix
+        if not os.path.lexists(target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(os.readlink(prefix), target)
+        path = os.path.join(os.path.realpath(prefix), *parts[depth:])
 
 
 def _build_root(newroot: str, workdir: str, uid: int | None, work_mb: int) -> None:
     """Mount a fresh root at ``newroot`` (inside our own mount namespace)."""
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("course-root", newroot, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=8m,mode=0755")
-    for path in sorted(readable_paths(), key=len):
-        target = newroot + path
-        if os.path.islink(path):
-            if not os.path.lexists(target):
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.symlink(os.readlink(path), target)
-            continue
-        if os.path.lexists(target) and not os.path.isdir(target):
-            continue
-        if any(path.startswith(p + "/") for p in readable_paths() if p != path
-               and os.path.isdir(p) and not os.path.islink(p)):
+    # A fresh /tmp first: the folders bound next may lie under /tmp (a project or a virtual
+    # environment there) and must stay visible on top of it, not hidden under it.
+    os.makedirs(newroot + "/tmp", exist_ok=True)
+    _mount("course-tmp", newroot + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV,
+           "size=64m,mode=1777")
+    wanted = readable_paths(avoid=[newroot, workdir])
+    bound: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in wanted}, key=len):
+        if any(_within(path, b) for b in bound):
             continue  # already visible through a parent bind
-        os.makedirs(target, exist_ok=True)
+        target = newroot + path
+        if os.path.isdir(path):
+            os.makedirs(target, exist_ok=True)
+        elif os.path.isfile(path):  # e.g. a zipped standard library on sys.path
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if not os.path.lexists(target):
+                with open(target, "w"):
+                    pass
+        else:
+            continue
         _mount(path, target, None, _MS_BIND | _MS_REC)
         _mount(None, target, None,
                _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _locked_flags(path))
+        bound.append(path)
+    for path in wanted:
+        _recreate_links(newroot, path)
     os.makedirs(newroot + "/dev", exist_ok=True)
     for device in ("null", "zero", "random", "urandom"):
         target = f"{newroot}/dev/{device}"
         with open(target, "w"):
             pass
         _mount(f"/dev/{device}", target, None, _MS_BIND)
-    os.makedirs(newroot + "/tmp", exist_ok=True)
-    _mount("course-tmp", newroot + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV,
-           "size=64m,mode=1777")
     # The work folder is a small tmpfs holding a copy of the submission: nothing the
     # student writes reaches the grader's disk, and its size is capped.
     os.makedirs(newroot + workdir, exist_ok=True)

@@ -25,6 +25,8 @@ from course.errors import InputError
 from course.grading import assignment as asg
 from course.grading import gradescope, testing
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 PROBLEM_SETS = asg.list_assignments()
 
 

@@ -24,6 +24,8 @@ from course.grading.gradebook import Gradebook, feedback_markdown
 from course.grading.runner import grade_submissions, load_spec
 from course.grading.sandbox import Sandbox
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 MANIFEST = yaml.safe_load((HERE / "corpus" / "manifest.yaml").read_text())

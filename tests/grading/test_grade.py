@@ -19,6 +19,8 @@ from course.grading import gradebook
 from course.grading.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "fx"
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")

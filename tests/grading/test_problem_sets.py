@@ -23,6 +23,8 @@ from course.grading import answers as codec
 from course.grading import assignment as asg
 from course.grading import testing
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 PROBLEM_SETS = ["ps1", "ps2", "ps3"]
 
 

@@ -16,6 +16,8 @@ from course.grading.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
 from course.grading.submit import submit
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)
