@@ -47,9 +47,9 @@ from course import paths
 from course.errors import InputError
 
 #: What the edition copies from the project root (anything else stays out).
-INCLUDED = ("course", "notebooks", "exercises", "data", "jupyter", "tests", "benchmarks", "scripts",
-            ".ci", "environment.yml", "requirements.lock", "pyproject.toml", "postBuild", "start",
-            "Makefile", ".gitignore")
+INCLUDED = ("course", "notebooks", "exercises", "data", "jupyter", "tests", "benchmarks",
+            "scripts", ".ci", "environment.yml", "requirements.lock", "pyproject.toml",
+            "postBuild", "start", "Makefile", ".gitignore")
 
 #: Files and folders inside the included ones that only instructors' code uses: a
 #: benchmark that grades the solutions, the script that checks a release, and the grading
@@ -59,7 +59,7 @@ LEFT_OUT = ("benchmarks/bench_grading.py", "scripts/check_student_edition.sh",
             "tests/grading/fixtures", "tests/grading/corpus")
 
 #: Never copied, wherever they are.
-JUNK = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache")
+JUNK = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache", "node_modules")
 JUNK_SUFFIXES = (".pyc", ".egg-info")
 
 STUDENT_README = Path(__file__).resolve().parent / "templates" / "student-README.md"
