@@ -55,6 +55,13 @@ pytestmark = pytest.mark.needs("solutions")
 
 PROBLEM_SETS = asg.list_assignments()
 PUBLIC_TABLES = re.compile(r"^data/[^/]+\.(csv|json)$")
+#: Reference values that the lessons themselves teach, so a student-edition file may print
+#: them: (problem set, value as printed) -> where students meet it.
+TAUGHT_IN_LESSONS = {
+    ("ps1", "3.247"): "q5's poles_by_year and q6's chart hold it; lesson 01 and its polarity explorer show the 2012 "
+                                       "effective number of poles among COW major powers "
+                                       "(3.25); tests/measures/test_polarity.py pins it",
+}
 
 
 @pytest.fixture(scope="module")
@@ -292,6 +299,8 @@ def test_no_reference_value_from_the_solutions(texts):
             for number in _numbers(value):
                 for shown in _shown(number):
                     looked_for += 1
+                    if (name, shown) in TAUGHT_IN_LESSONS:
+                        continue
                     where = [rel for rel, text in searched.items()
                              if re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", text)]
                     assert not where, f"{name}.{variable} = {shown} is in {where}"

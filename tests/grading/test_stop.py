@@ -169,8 +169,10 @@ def test_a_sandbox_that_dies_costs_only_the_runs_it_held(tmp_path):
     box.start()
     first = box._proc.pid
     killed = []
+    finished = []  # statuses in the order the runs finished
 
     def record(grade):
+        finished.append(grade.status)
         if not killed:  # after the first grade, while the next runs are under way
             os.kill(box._proc.pid, signal.SIGKILL)
             killed.append(True)
@@ -182,5 +184,7 @@ def test_a_sandbox_that_dies_costs_only_the_runs_it_held(tmp_path):
         box.close()
     statuses = [g.status for g in grades]
     assert len(grades) == 6 and set(statuses) <= {"ok", "crashed"}, statuses
-    assert statuses[0] == "ok" and statuses[-1] == "ok" and "crashed" in statuses
+    # the run that finished first was graded, the runs held when the zygote died crashed,
+    # and the new zygote graded what was left (which of s0/s1 finishes first varies)
+    assert finished[0] == "ok" and finished[-1] == "ok" and "crashed" in finished, finished
     assert all(g.total == 7 for g in grades if g.status == "ok")
