@@ -58,9 +58,9 @@ PUBLIC_TABLES = re.compile(r"^data/[^/]+\.(csv|json)$")
 #: Reference values that the lessons themselves teach, so a student-edition file may print
 #: them: (problem set, value as printed) -> where students meet it.
 TAUGHT_IN_LESSONS = {
-    ("ps1", "3.247"): "q5's poles_by_year and q6's chart hold it; lesson 01 and its polarity explorer show the 2012 "
-                                       "effective number of poles among COW major powers "
-                                       "(3.25); tests/measures/test_polarity.py pins it",
+    ("ps1", "3.247"): ("q5's poles_by_year and q6's chart hold it; lesson 01 and its "
+                       "polarity explorer show the 2012 effective number of poles among COW "
+                       "major powers (3.25); tests/measures/test_polarity.py pins it"),
 }
 
 
