@@ -320,14 +320,14 @@ def tour_explorer(power: str = "USA", years=(1990, 2016)) -> Explorer:
     """The lesson-00 explorer: a power dropdown and a year-range slider over :func:`tour_view`."""
     import ipywidgets as widgets
 
+    from course.widgets.controls import YearRange
+
     caps, _ = _capabilities()
     first, last = int(caps["year"].min()), int(caps["year"].max())
     present = set(caps["stateabb"].astype(str))
     options = [(_label(p), p) for p in POWERS if p in present]
     controls = {
         "power": widgets.Dropdown(options=options, value=power, description="Power"),
-        "years": widgets.IntRangeSlider(value=years, min=first, max=last, step=1,
-                                        description="Years", continuous_update=False,
-                                        layout=widgets.Layout(width="420px")),
+        "years": YearRange(years, min=first, max=last, description="Years"),
     }
     return Explorer(tour_view, controls, title="Who led the world in material capabilities?")
