@@ -13,8 +13,9 @@ per year, and a multiple-selection list drops every other choice on a plain clic
   removed shown ticked, greyed and labelled "(always)".
 
 Each is an ``HBox`` (with a CSS class, ``course-percent``, ``course-years`` or
-``course-checklist``, by which the browser tests find it) with a ``value`` (what the
-explorer passes to its view function) and
+``course-checklist``, by which the browser tests find it; the boxes that repeat what a
+slider holds are marked ``course-part`` and left out of a handout's list of settings)
+with a ``value`` (what the explorer passes to its view function) and
 an ``error`` (empty, or a sentence saying what to type instead): an
 :class:`course.widgets.base.Explorer` shows that sentence in place of the chart, so a
 mistyped entry is never silently replaced. The parsing is done by the pure functions of
@@ -98,6 +99,7 @@ class PercentSlider(_TypedControl):
                                  tooltip="Type a percentage (25%, 25 or 0.25), then Enter")
         super().__init__([self.slider, self.text], description)
         self.add_class("course-percent")
+        self.text.add_class("course-part")
         self.value = float(value)
         self.slider.observe(self._from_slider, names="value")
         self.text.observe(self._from_text, names="value")
@@ -164,6 +166,8 @@ class YearRange(_TypedControl):
         self.add_class("course-years")
         self.first.add_class("course-year-first")
         self.last.add_class("course-year-last")
+        for part in self.children[1:]:
+            part.add_class("course-part")
         self.value = (first, last)
         self.slider.observe(self._from_slider, names="value")
         for box_widget in (self.first, self.last):
@@ -244,6 +248,8 @@ class Checklist(_TypedControl):
                 tooltip=fixed_reason if always else f"Tick to include {label}",
                 layout=widgets.Layout(width="max-content"))
         label = widgets.Label(description) if description else None
+        if label:
+            label.add_class("course-part")
         super().__init__([*([label] if label else []), *self.boxes.values()], description)
         self.add_class("course-checklist")
         self.value = self._ticked()
