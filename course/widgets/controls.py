@@ -91,6 +91,7 @@ class PercentSlider(_TypedControl):
 
     def __init__(self, value: float, *, min: float, max: float, step: float = 0.01,
                  description: str = ""):
+        value = parse_percent(value, low=min, high=max, what=description or "the share")
         self.slider = widgets.FloatSlider(value=value, min=min, max=max, step=step,
                                           description=description, readout=False,
                                           continuous_update=False)
@@ -151,7 +152,7 @@ class YearRange(_TypedControl):
 
     def __init__(self, value, *, min: int, max: int, description: str = "Years",
                  slider_width: str = "300px"):
-        first, last = (int(year) for year in value)
+        first, last = parse_years(value, low=min, high=max)
         self.slider = widgets.IntRangeSlider(value=(first, last), min=min, max=max, step=1,
                                              description=description, readout=False,
                                              continuous_update=False,

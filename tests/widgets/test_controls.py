@@ -112,3 +112,11 @@ def test_explorer_rows_must_place_every_control_once():
     share = PercentSlider(0.1, min=0.05, max=0.5)
     with pytest.raises(ValueError, match="rows must name each control once"):
         Explorer(lambda share: View(chart=None, verdict=""), {"share": share}, rows=[[]])
+
+
+def test_a_starting_value_outside_the_range_is_refused():
+    with pytest.raises(InputError, match="Pole ≥ must be from 5% to 50%; 60% is too high"):
+        PercentSlider(0.6, min=0.05, max=0.5, description="Pole ≥")
+    assert PercentSlider("25%", min=0.05, max=0.5).value == 0.25
+    with pytest.raises(InputError, match="1700 is before 1816"):
+        YearRange((1700, 1914), min=1816, max=2018)
