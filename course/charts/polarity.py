@@ -167,6 +167,16 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     return _done(part=part, chart=chart, title=title, description=description)
 
 
+def codes_note(abbreviations) -> str:
+    """A line that names the COW codes a chart shows, for its subtitle.
+
+    >>> codes_note(["UKG", "GMY", "UKG"])
+    'Codes: GMY Germany, UKG United Kingdom'
+    """
+    codes = sorted({str(code) for code in abbreviations})
+    return "Codes: " + ", ".join(f"{code} {state_name(code)}" for code in codes)
+
+
 def threshold_note(threshold: float) -> str:
     """The line under a shares chart's title that says what its dashed line is.
 
