@@ -93,6 +93,56 @@ SOURCES = {
 LAST_SYSTEM_YEAR = 2016
 
 
+#: Plainer names than the COW list's for the codes students meet most (charts, verdicts).
+PLAIN_NAMES = {"USA": "United States", "UKG": "United Kingdom", "RUS": "Russia / USSR",
+               "GFR": "West Germany", "GDR": "East Germany", "ROK": "South Korea",
+               "PRK": "North Korea", "AUH": "Austria-Hungary"}
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> dict[str, str]:
+    states = _load("states")
+    names = dict(zip(states["stateabb"].astype(str), states["statenme"].astype(str),
+                     strict=True))
+    return {**names, **PLAIN_NAMES}
+
+
+def state_name(abbreviation: str) -> str:
+    """The name behind a COW state abbreviation: ``"GFR"`` -> ``"West Germany"``.
+
+    COW's abbreviations (GFR, UKG, AUH, ...) label the charts and verdicts of lesson 01;
+    this gives the name that explains each (the ``states`` table, with plainer names for
+    a few). An unknown abbreviation is returned unchanged.
+
+    Examples
+    --------
+    >>> state_name("GFR"), state_name("IND"), state_name("RUS")
+    ('West Germany', 'India', 'Russia / USSR')
+    """
+    return _state_names().get(str(abbreviation).strip().upper(), str(abbreviation))
+
+
+def state_abbreviation(text: str) -> str | None:
+    """The COW abbreviation for a typed abbreviation or name, or None if there is none.
+
+    Examples
+    --------
+    >>> state_abbreviation("ind"), state_abbreviation(" India "), state_abbreviation("Brazil")
+    ('IND', 'IND', 'BRA')
+    >>> state_abbreviation("West Germany"), state_abbreviation("Atlantis") is None
+    ('GFR', True)
+    """
+    wanted = " ".join(str(text).split()).casefold()
+    names = _state_names()
+    if wanted.upper() in names:
+        return wanted.upper()
+    by_name = {name.casefold(): abb for abb, name in names.items()}
+    states = _load("states")
+    by_name.update({str(name).casefold(): str(abb) for abb, name in
+                    zip(states["stateabb"], states["statenme"], strict=True)})
+    return by_name.get(wanted)
+
+
 # --------------------------------------------------------------------------- indices
 def _as_shares(shares: Iterable[float]) -> np.ndarray:
     values = np.asarray(list(shares), dtype=float)

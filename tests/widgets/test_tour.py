@@ -134,3 +134,9 @@ def test_explorer_recomputes_when_a_control_moves():
     assert explorer.current.verdict != before
     explorer.controls["years"].value = (1870, 1913)
     assert "from 1870 to 1913" in explorer.current.verdict
+
+
+def test_a_power_that_never_leads_is_said_to_never_lead(small):
+    view = tour.tour_view("C", (1, 2), capabilities=small)
+    assert "never had the largest share" in view.verdict and "0 of" not in view.verdict
+    assert "in each of the 2 years B or A was larger" in view.verdict
