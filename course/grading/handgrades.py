@@ -177,7 +177,8 @@ class HandGrades:
 
     def load(self) -> dict[tuple[str, str], HandGrade]:
         """Every grader's latest grade per (student, question); reads only what was
-        appended since the last call. Unreadable lines are listed in ``problems``."""
+        appended since the last call. Unreadable lines are listed in ``problems``.
+        The mapping returned is the store's own: read it, do not change it."""
         if self.folder.is_dir():
             for path in sorted(self.folder.glob("*.jsonl")):
                 start = self._offsets.get(path, 0)
@@ -192,4 +193,4 @@ class HandGrades:
                         if grade is not None:
                             self._keep(grade)
                     start += len(raw) + 1
-        return dict(self._latest)
+        return self._latest
