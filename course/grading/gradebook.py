@@ -142,8 +142,9 @@ def _read_csv(path: Path, header: list[str], what: str) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != header:
-            raise InputError(f"{path.name} has other columns than {what}; write to a new "
-                             "file with --out")
+            raise InputError(f"{path.name} has other columns than {what} (another "
+                             "problem set's, or an older format); course grade can write a "
+                             "new one with --out")
         return [{k: cell_unsafe(v) if k in _TEXT else v for k, v in row.items()}
                 for row in reader]
 
@@ -505,6 +506,33 @@ def grade_of(spec: GradingSpec, row: dict[str, str], details: Details | None) ->
                  details.cell_errors if same else [], source=row["source_file"])
 
 
+def open_gradebook(path: str | os.PathLike, spec: GradingSpec) -> Gradebook:
+    """An existing gradebook of ``spec``'s problem set, for reading.
+
+    Raises
+    ------
+    InputError
+        No gradebook (or ledger) at ``path``, or one of another problem set.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no gradebook at {path}: run course grade first")
+    book = Gradebook(path, spec)
+    if not book.rows:
+        raise InputError(f"{path} has no graded submissions (its ledger "
+                         f"{book.ledger.name} is missing or empty): run course grade first")
+    others = sorted({r["assignment"] for r in book.rows.values()} - {spec.name})
+    if others:
+        raise InputError(f"{path} is a gradebook of {', '.join(others)}, not {spec.name}")
+    return book
+
+
+def merged_rows(book: Gradebook) -> dict[str, dict[str, str]]:
+    """Each student's gradebook row with the hand grades merged in, by student id."""
+    hand = book.hand.load()
+    return {sid: book.with_hand(row, hand) for sid, row in sorted(book.current().items())}
+
+
 def refresh(path: str | os.PathLike, spec: GradingSpec, *, feedback_dir=None,
             students: list[str] | None = None) -> dict[str, dict[str, str]]:
     """Rewrite a gradebook (and, with ``feedback_dir``, the feedback of ``students``, or
@@ -515,11 +543,7 @@ def refresh(path: str | os.PathLike, spec: GradingSpec, *, feedback_dir=None,
     InputError
         If there is no gradebook (or ledger) at ``path``, or it is another problem set's.
     """
-    path = Path(path)
-    book = Gradebook(path, spec)
-    if not book.rows:
-        raise InputError(f"{path} has no graded submissions (its ledger "
-                         f"{book.ledger.name} is missing or empty): run course grade first")
+    book = open_gradebook(path, spec)
     current = book.write()
     hand = book.hand.load()
     if feedback_dir is not None:

@@ -267,13 +267,10 @@ def answers_from_gradebook(path: str | os.PathLike, spec, question: str) -> list
         No gradebook there, a gradebook of another problem set, or no written answers
         kept for some rows (graded before ``course grade`` kept them).
     """
-    from course.grading.gradebook import Gradebook
+    from course.grading.gradebook import open_gradebook
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no gradebook at {path}: run course grade first, or give the "
-                         "folder of submissions")
-    book = Gradebook(path, spec)
+    book = open_gradebook(path, spec)
     answers, missing = [], []
     for sid, row in sorted(book.current().items()):
         details = book.details.get(row["source_file"])
