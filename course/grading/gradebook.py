@@ -517,6 +517,12 @@ def open_gradebook(path: str | os.PathLike, spec: GradingSpec) -> Gradebook:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no gradebook at {path}: run course grade first")
+    with path.open(newline="", encoding="utf-8") as handle:
+        named = {row.get("assignment") for row in csv.DictReader(handle)} - {None, ""}
+    if named and named != {spec.name}:
+        raise InputError(f"{path} is a gradebook of {', '.join(sorted(named))}, not "
+                         f"{spec.name}: give --assignment {sorted(named)[0]}, or that "
+                         "problem set's gradebook")
     book = Gradebook(path, spec)
     if not book.rows:
         raise InputError(f"{path} has no graded submissions (its ledger "

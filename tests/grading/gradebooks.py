@@ -24,7 +24,8 @@ ANSWERS = [
 
 
 def student_ids(n: int) -> list[str]:
-    return [f"s{i:03d}" for i in range(1, n + 1)]
+    """``00101``, ``00102``...: ids with leading zeros, as SIS ids often are."""
+    return [f"{100 + i:05d}" for i in range(1, n + 1)]
 
 
 def answer_for(index: int, question: str) -> str:
@@ -63,7 +64,7 @@ def grade_for(spec: GradingSpec, sid: str, index: int, *, status: str = "ok",
 
 
 def build_gradebook(path: Path, spec: GradingSpec, n: int = 30) -> gradebook.Gradebook:
-    """A gradebook of ``n`` students (``s001``...), one of them ungradable."""
+    """A gradebook of ``n`` students (``00101``...), the last one ungradable."""
     book = gradebook.Gradebook(path, spec)
     for index, sid in enumerate(student_ids(n)):
         status = "invalid_json" if index == n - 1 else "ok"
