@@ -86,6 +86,11 @@ _CSS = """<style>
 </style>"""
 
 
+def _text(value: str) -> str:
+    """Text (a student's or the rubric's) as HTML text content: nothing in it is markup."""
+    return html.escape(str(value), quote=False)
+
+
 class ReviewApp:
     """The widgets of one review; ``widget`` is what the notebook shows."""
 
@@ -143,14 +148,14 @@ class ReviewApp:
         self._updating = True
         try:
             share = f" · {view.share_progress}" if view.share_progress else ""
-            self.header.value = (f"<h3>{html.escape(view.question)}: {html.escape(view.title)}"
-                                 f" ({view.points:g} points)</h3><b>{html.escape(view.progress)}"
-                                 f"</b>{html.escape(share)}")
+            self.header.value = (f"<h3>{_text(view.question)}: {_text(view.title)}"
+                                 f" ({view.points:g} points)</h3><b>{_text(view.progress)}"
+                                 f"</b>{_text(share)}")
             given = (f" · the same answer from {view.group_size} students"
                      if view.group_size > 1 else "")
-            self.where.value = (f"<b>{html.escape(view.label)}</b>{html.escape(given)} · "
+            self.where.value = (f"<b>{_text(view.label)}</b>{_text(given)} · "
                                 f"{view.position + 1} of {view.count} in this review")
-            text = html.escape(view.answer) if view.answered else \
+            text = _text(view.answer) if view.answered else \
                 "<em>(No answer: the cell is empty or still holds the text it came with.)</em>"
             self.answer.value = f'<div class="course-review-answer">{text}</div>'
             self.checkboxes = []
@@ -162,15 +167,15 @@ class ReviewApp:
                 box.observe(self._on_change, names="value")
                 self.checkboxes.append((item.id, box))
                 rows.append(w.HBox([box, w.HTML(
-                    f"<b>+{item.points:g}</b> {html.escape(item.text)}<br><small>Student "
-                    f"reads: {html.escape(item.comment)}</small>")]))
+                    f"<b>+{item.points:g}</b> {_text(item.text)}<br><small>Student "
+                    f"reads: {_text(item.comment)}</small>")]))
             self.items_box.children = rows
             self.adjustment.value = view.adjustment
             self.comment.value = view.comment
             score = "" if view.score is None else f" · score {view.score:g}"
-            note = f'<br><span class="course-review-error">{html.escape(error)}</span>' \
+            note = f'<br><span class="course-review-error">{_text(error)}</span>' \
                 if error else ""
-            self.state.value = f"<b>{html.escape(view.state)}</b>{score}{note}"
+            self.state.value = f"<b>{_text(view.state)}</b>{score}{note}"
         finally:
             self._updating = False
 
