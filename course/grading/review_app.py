@@ -36,12 +36,17 @@ _KEYS_JS = """
     root.dataset.courseKeys = "1";
     root.setAttribute("data-lm-suppress-shortcuts", "true");
     root.tabIndex = 0;
+    // Capture phase: ipywidgets' text boxes stop keys from bubbling out of them.
     root.addEventListener("keydown", function (event) {
       const t = event.target;
       const typing = t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "checkbox");
       if (typing) {
-        if (event.key === "Escape") { t.blur(); root.focus(); event.preventDefault(); }
-        event.stopPropagation();
+        if (event.key === "Escape") {
+          t.blur();
+          root.focus();
+          event.preventDefault();
+          event.stopPropagation();
+        }
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) { return; }
@@ -65,7 +70,7 @@ _KEYS_JS = """
         event.stopPropagation();
         if (event.key !== "c") { root.focus(); }
       }
-    });
+    }, true);
     root.focus();
   }
   let tries = 0;
@@ -105,7 +110,9 @@ class ReviewApp:
                                  description="Question", layout=w.Layout(width="auto"))
         self.choose.observe(self._on_question, names="value")
         self.header = w.HTML()
+        self.header.add_class("course-review-header")
         self.where = w.HTML()
+        self.where.add_class("course-review-where")
         self.answer = w.HTML()
         self.items_box = w.VBox()
         self.adjustment = w.FloatText(description="Adjust ±", step=0.5,
@@ -116,6 +123,7 @@ class ReviewApp:
         self.comment.add_class("course-review-comment")
         self.comment.observe(self._on_change, names="value")
         self.state = w.HTML()
+        self.state.add_class("course-review-state")
         buttons = []
         for label, cls, action in (("◀ Previous (←)", "previous", self._previous),
                                    ("Save and next (Enter)", "save", self._save_next),
@@ -137,13 +145,12 @@ class ReviewApp:
         self.widget = w.VBox(parts, layout=w.Layout(width="100%"))
         self.widget.add_class(self.css_class)
         self.checkboxes: list = []
+        self._rubric_of = None
         self.render()
 
     # ------------------------------------------------------------------ drawing
 
     def render(self, error: str = "") -> None:
-        import ipywidgets as w
-
         view = self.review.view()
         self._updating = True
         try:
@@ -158,18 +165,10 @@ class ReviewApp:
             text = _text(view.answer) if view.answered else \
                 "<em>(No answer: the cell is empty or still holds the text it came with.)</em>"
             self.answer.value = f'<div class="course-review-answer">{text}</div>'
-            self.checkboxes = []
-            rows = []
-            for number, (item, ticked) in enumerate(view.rubric, start=1):
-                box = w.Checkbox(value=ticked, indent=False, description=f"{number}",
-                                 layout=w.Layout(width="3.5em"))
-                box.add_class(f"course-review-item-{number}")
-                box.observe(self._on_change, names="value")
-                self.checkboxes.append((item.id, box))
-                rows.append(w.HBox([box, w.HTML(
-                    f"<b>+{item.points:g}</b> {_text(item.text)}<br><small>Student "
-                    f"reads: {_text(item.comment)}</small>")]))
-            self.items_box.children = rows
+            if self._rubric_of is not self.review:
+                self._build_rubric(view)
+            for (_, box), (_, ticked) in zip(self.checkboxes, view.rubric, strict=True):
+                box.value = ticked
             self.adjustment.value = view.adjustment
             self.comment.value = view.comment
             score = "" if view.score is None else f" · score {view.score:g}"
@@ -178,6 +177,25 @@ class ReviewApp:
             self.state.value = f"<b>{_text(view.state)}</b>{score}{note}"
         finally:
             self._updating = False
+
+    def _build_rubric(self, view) -> None:
+        """One checkbox per rubric item, made once per question (not at every redraw:
+        a key pressed while a redraw is on its way must reach the box that stays)."""
+        import ipywidgets as w
+
+        self.checkboxes = []
+        rows = []
+        for number, (item, _) in enumerate(view.rubric, start=1):
+            box = w.Checkbox(value=False, indent=False, description=f"{number}",
+                             layout=w.Layout(width="3.5em"))
+            box.add_class(f"course-review-item-{number}")
+            box.observe(self._on_change, names="value")
+            self.checkboxes.append((item.id, box))
+            rows.append(w.HBox([box, w.HTML(
+                f"<b>+{item.points:g}</b> {_text(item.text)}<br><small>Student "
+                f"reads: {_text(item.comment)}</small>")]))
+        self.items_box.children = rows
+        self._rubric_of = self.review
 
     # ------------------------------------------------------------------ events
 
