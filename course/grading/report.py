@@ -189,8 +189,9 @@ def report_html(report: ClassReport) -> str:
               _table(["question", "kind", "points", "students graded", "mean",
                       "mean / points", "full marks"],
                      [[q.question, q.kind, f"{q.points:g}", q.graded,
-                       "–" if q.graded == 0 else f"{q.mean:.2f}".rstrip("0").rstrip("."), f"{q.share:.0%}",
-                       f"{q.full:.0%}"] for q in questions.itertuples()], {2, 3, 4, 5, 6})]
+                       "–" if q.graded == 0 else f"{q.mean:.2f}".rstrip("0").rstrip("."),
+                       f"{q.share:.0%}", f"{q.full:.0%}"]
+                      for q in questions.itertuples()], {2, 3, 4, 5, 6})]
     parts.append("<h2>Checks that failed most often</h2>")
     if len(report.checks):
         parts += [chart_html(checks_chart(report.checks)),
