@@ -1,8 +1,8 @@
 """The gradebook: one current row per student, and a ledger of every submission graded.
 
-Two CSV files, both rewritten atomically (a temporary file, then :func:`os.replace`)
-after **every** graded submission, so a run that is stopped keeps all it graded and a
-re-run resumes:
+Two CSV files, both rewritten atomically (a temporary file, then :func:`os.replace`,
+under a lock shared with ``course review``) after **every** graded submission, so a run
+that is stopped keeps all it graded and a re-run resumes; and two records beside them:
 
 ``gradebook.csv``
     One row per student: ``student_id, assignment, <one column per question>, total,
@@ -12,14 +12,14 @@ re-run resumes:
     ``written_status`` says ``graded``, ``to grade: w1`` or ``answer changed since
     graded: w1``. ``source_file`` is the file that counts; ``submissions`` how many
     files the student handed in.
-``gradebook-details.jsonl``, ``gradebook-hand-grades/`` (beside it)
-    The written answers, test results and cell errors of every graded submission
-    (:mod:`course.grading.details`), and the hand grades, one file per grader
-    (:mod:`course.grading.handgrades`), which ``course grade`` never writes.
 ``gradebook-submissions.csv`` (the ledger, beside it)
     One row per submission file ever graded into this gradebook, with ``counts`` (yes or
     no), the file's modification time and the fingerprint of the tests it was graded
     with. A re-run skips a file whose path, content and tests are unchanged.
+``gradebook-details.jsonl``, ``gradebook-hand-grades/`` (beside it)
+    The written answers, test results and cell errors of every graded submission
+    (:mod:`course.grading.details`), and the hand grades, one file per grader
+    (:mod:`course.grading.handgrades`), which ``course grade`` never writes.
 
 Which submission counts, when a student has several: the latest (by the file's
 modification time) unless ``keep`` says ``earliest`` or ``best``. ``flags`` says so on
