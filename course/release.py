@@ -55,7 +55,8 @@ INCLUDED = ("course", "notebooks", "exercises", "data", "jupyter", "tests", "ben
 #: benchmark that grades the solutions, the script that checks a release, and the grading
 #: engine's fixture problem set (with its solutions and hidden tests) and corpus, which only
 #: the instructors' tests read.
-LEFT_OUT = ("benchmarks/bench_grading.py", "scripts/check_student_edition.sh",
+LEFT_OUT = ("benchmarks/bench_grading.py", "benchmarks/bench_review.py",
+            "scripts/check_student_edition.sh",
             "tests/grading/fixtures", "tests/grading/corpus")
 
 #: Never copied, wherever they are.

@@ -312,7 +312,9 @@ def test_no_rubric_or_instructors_note(texts):
     for name in PROBLEM_SETS:
         config = yaml.safe_load((paths.SOLUTIONS_DIR / name / "assignment.yaml").read_text())
         for question in config["questions"]:
-            private += [item for item in question.get("rubric", []) if isinstance(item, str)]
+            rubric = question.get("rubric", [])
+            for item in [rubric] if isinstance(rubric, str) else rubric:  # a string, or items
+                private += [item] if isinstance(item, str) else [item["text"], item["comment"]]
         notebook = nbformat.read(paths.SOLUTIONS_DIR / name / f"{name}.ipynb", as_version=4)
         for cell in notebook.cells:
             meta = cell.metadata.get("course", {})

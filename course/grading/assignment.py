@@ -56,6 +56,7 @@ import yaml
 from course import paths
 from course.errors import InputError
 from course.grading import testing
+from course.grading.rubric import RubricItem, parse_rubric
 
 __all__ = [
     "Assignment",
@@ -92,7 +93,7 @@ class Question:
     kind: str
     title: str
     answers: list[str] = field(default_factory=list)
-    rubric: Any = None
+    rubric: list[RubricItem] = field(default_factory=list)  # hand-graded questions only
 
 
 @dataclass
@@ -183,14 +184,17 @@ def parse_config(name: str, config: Any) -> tuple[list[Question], float]:
             raise InputError(f"{where}: auto-graded {qid} must list its `answers` variables")
         if kind == "manual" and not raw.get("rubric"):
             raise InputError(f"{where}: hand-graded {qid} needs a `rubric`")
+        points = _number(raw.get("points"), f"{where}: {qid}'s points")
+        rubric = parse_rubric(raw["rubric"], points, f"{where}: {qid}") \
+            if raw.get("rubric") else []
         questions.append(
             Question(
                 id=qid,
-                points=_number(raw.get("points"), f"{where}: {qid}'s points"),
+                points=points,
                 kind=kind,
                 title=str(raw.get("title") or qid),
                 answers=list(answers),
-                rubric=raw.get("rubric"),
+                rubric=rubric,
             )
         )
     ids = [q.id for q in questions]

@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         if grade.status not in GRADED:
             bad.append(grade)
         if args.feedback_dir and counts:
-            gradebook.write_feedback(args.feedback_dir, spec, grade)
+            gradebook.write_feedback(args.feedback_dir, spec, grade,
+                                     book.hand_for(grade.student_id))
 
     def progress(done: int, total: int, grade: Grade) -> None:
         if not args.quiet:

@@ -1,18 +1,25 @@
 """The gradebook: one current row per student, and a ledger of every submission graded.
 
-Two CSV files, both rewritten atomically (a temporary file, then :func:`os.replace`)
-after **every** graded submission, so a run that is stopped keeps all it graded and a
-re-run resumes:
+Two CSV files, both rewritten atomically (a temporary file, then :func:`os.replace`,
+under a lock shared with ``course review``) after **every** graded submission, so a run
+that is stopped keeps all it graded and a re-run resumes; and two records beside them:
 
 ``gradebook.csv``
     One row per student: ``student_id, assignment, <one column per question>, total,
-    max_total, status, message, flags, submissions, source_file, submission_sha256,
-    graded_at``. Written questions are left empty, for hand-grading. ``source_file`` is
-    the file that counts; ``submissions`` how many files the student handed in.
+    max_total, status, written_status, message, flags, submissions, source_file,
+    submission_sha256, graded_at``. Written questions hold the points graded by hand
+    (``course review``), empty until then, and ``total`` includes them;
+    ``written_status`` says ``graded``, ``to grade: w1`` or ``answer changed since
+    graded: w1``. ``source_file`` is the file that counts; ``submissions`` how many
+    files the student handed in.
 ``gradebook-submissions.csv`` (the ledger, beside it)
     One row per submission file ever graded into this gradebook, with ``counts`` (yes or
     no), the file's modification time and the fingerprint of the tests it was graded
     with. A re-run skips a file whose path, content and tests are unchanged.
+``gradebook-details.jsonl``, ``gradebook-hand-grades/`` (beside it)
+    The written answers, test results and cell errors of every graded submission
+    (:mod:`course.grading.details`), and the hand grades, one file per grader
+    (:mod:`course.grading.handgrades`), which ``course grade`` never writes.
 
 Which submission counts, when a student has several: the latest (by the file's
 modification time) unless ``keep`` says ``earliest`` or ``best``. ``flags`` says so on
@@ -35,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -44,15 +52,24 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: one grader at a time
+    fcntl = None
+
 from course.errors import InputError
+from course.grading import testing
+from course.grading.details import Details, append_details, read_details
+from course.grading.handgrades import HandGrade, HandGrades, answer_digest, hand_folder
 from course.grading.runner import Grade, GradingSpec
 
-__all__ = ["Gradebook", "KEEP", "feedback_markdown", "feedback_name", "write_feedback"]
+__all__ = ["Gradebook", "KEEP", "feedback_markdown", "feedback_name", "refresh",
+           "write_feedback"]
 
 KEEP = ("latest", "earliest", "best")
 _START = ["student_id", "assignment"]
-_GRADEBOOK_END = ["total", "max_total", "status", "message", "flags", "submissions",
-                  "source_file", "submission_sha256", "graded_at"]
+_GRADEBOOK_END = ["total", "max_total", "status", "written_status", "message", "flags",
+                  "submissions", "source_file", "submission_sha256", "graded_at"]
 _LEDGER_END = ["total", "max_total", "status", "message", "flags", "source_file",
                "source_mtime", "submission_sha256", "spec_fingerprint", "graded_at", "counts"]
 _TEXT = {"student_id", "message", "flags", "source_file"}
@@ -125,10 +142,32 @@ def _read_csv(path: Path, header: list[str], what: str) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != header:
-            raise InputError(f"{path.name} has other columns than {what}; write to a new "
-                             "file with --out")
+            raise InputError(f"{path.name} has other columns than {what} (another "
+                             "problem set's, or an older format); course grade can write a "
+                             "new one with --out")
         return [{k: cell_unsafe(v) if k in _TEXT else v for k, v in row.items()}
                 for row in reader]
+
+
+def written_rubrics(spec: GradingSpec) -> dict:
+    """Question id -> (points, rubric items) for the written questions of ``spec``."""
+    return {q.id: (q.points, list(q.rubric)) for q in spec.questions if q.kind == "manual"}
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold the gradebook's lock (a ``.<name>.lock`` file beside it) while rewriting it:
+    ``course grade`` and every grader's review rewrite it from the files on disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(f".{path.name}.lock")
+    with open(lock, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Gradebook:
@@ -151,6 +190,8 @@ class Gradebook:
         self.keep = keep
         self.questions = [q.id for q in spec.questions]
         self.rows: dict[str, dict[str, str]] = {}  # ledger rows by source file
+        self.details: dict[str, Details] = read_details(self.path)
+        self.hand = HandGrades(hand_folder(self.path), written_rubrics(spec))
         if self.ledger.exists():
             for row in _read_csv(self.ledger, ledger_columns(self.questions),
                                  f"a {spec.name} gradebook ledger"):
@@ -187,6 +228,7 @@ class Gradebook:
                     "spec_fingerprint": grade.spec_fingerprint or self.spec.fingerprint,
                     "graded_at": grade.graded_at, "counts": ""})
         self.rows[row["source_file"]] = row
+        self.details[row["source_file"]] = append_details(self.path, grade)
         current = self.write()
         return current.get(grade.student_id, {}).get("source_file") == row["source_file"]
 
@@ -240,17 +282,69 @@ class Gradebook:
         return out
 
     def write(self) -> dict[str, dict[str, str]]:
-        """Rewrite the ledger, then the gradebook (both atomically); return current rows."""
-        current = self.current()
-        counted = {row["source_file"] for row in current.values()}
-        ledger_rows = sorted(self.rows.values(),
-                             key=lambda r: (r["student_id"], r["source_file"]))
-        for row in ledger_rows:
-            row["counts"] = "yes" if row["source_file"] in counted else "no"
-        _atomic_csv(self.ledger, ledger_columns(self.questions), ledger_rows)
-        rows = [current[sid] for sid in sorted(current)]
-        _atomic_csv(self.path, gradebook_columns(self.questions), rows)
+        """Rewrite the ledger, then the gradebook with the hand grades merged in (both
+        atomically, under the gradebook's lock); return current rows."""
+        with _locked(self.path):
+            current = self.current()
+            counted = {row["source_file"] for row in current.values()}
+            ledger_rows = sorted(self.rows.values(),
+                                 key=lambda r: (r["student_id"], r["source_file"]))
+            for row in ledger_rows:
+                row["counts"] = "yes" if row["source_file"] in counted else "no"
+            _atomic_csv(self.ledger, ledger_columns(self.questions), ledger_rows)
+            hand = self.hand.load()
+            rows = [self.with_hand(current[sid], hand) for sid in sorted(current)]
+            _atomic_csv(self.path, gradebook_columns(self.questions), rows)
         return current
+
+    # ------------------------------------------------------------------ hand grades
+
+    def answer_digests(self, row: dict[str, str]) -> dict[str, str] | None:
+        """Fingerprints of the written answers of the submission a row counts (None when
+        its details were not kept)."""
+        details = self.details.get(row["source_file"])
+        if details is None or details.submission_sha256 != row["submission_sha256"]:
+            return None
+        return {q: answer_digest(details.written.get(q, "") if details.answered.get(q) else "")
+                for q in self.spec_manual()}
+
+    def spec_manual(self) -> list[str]:
+        return [q.id for q in self.spec.questions if q.kind == "manual"]
+
+    def hand_for(self, student_id: str) -> dict[str, HandGrade]:
+        """This student's hand grades, by question."""
+        hand = self.hand.load()
+        return {q: hand[(student_id, q)] for q in self.spec_manual() if (student_id, q) in hand}
+
+    def with_hand(self, row: dict[str, str],
+                  hand: dict[tuple[str, str], HandGrade]) -> dict[str, str]:
+        """A gradebook row with its written questions' hand points, the total with them,
+        and ``written_status``: ``graded``, ``to grade: w1`` or ``answer changed since
+        graded: w1`` (the points of the earlier answer are kept until it is regraded)."""
+        manual = self.spec_manual()
+        if not manual:
+            return {**row, "written_status": ""}
+        out = dict(row)
+        digests = self.answer_digests(row)
+        total = _float(row["total"])
+        pending, changed = [], []
+        for qid in manual:
+            grade = hand.get((row["student_id"], qid))
+            if grade is None:
+                pending.append(qid)
+                continue
+            out[qid] = _number(grade.points)
+            total += grade.points
+            if digests is not None and grade.answer_sha256 != digests[qid]:
+                changed.append(qid)
+        out["total"] = _number(round(total, 6))
+        status = []
+        if pending:
+            status.append("to grade: " + ", ".join(pending))
+        if changed:
+            status.append("answer changed since graded: " + ", ".join(changed))
+        out["written_status"] = "; ".join(status) or "graded"
+        return out
 
     def notes(self) -> list[str]:
         """One line per student with several submissions or a shared file (for the log)."""
@@ -292,17 +386,41 @@ def _points(value: float) -> str:
     return _number(value)
 
 
-def feedback_markdown(spec: GradingSpec, grade: Grade) -> str:
-    """A student's feedback: score per question, what each test said, errors seen.
+def _hand_lines(question, grade: HandGrade | None, answered: bool) -> list[str]:
+    lines = ["Your written answer was received." if answered else
+             "No written answer was found (the answer cell is empty or still holds the text "
+             "it came with)."]
+    if grade is None:
+        return lines + [""]
+    comments = {item.id: item for item in question.rubric}
+    for item_id in grade.items:
+        item = comments[item_id]
+        lines.append(f"- ✓ {md_text(item.comment)} (+{_points(item.points)})")
+    if grade.adjustment:
+        sign = "+" if grade.adjustment > 0 else "−"
+        lines.append(f"- adjustment: {sign}{_points(abs(grade.adjustment))}")
+    if grade.comment:
+        lines += ["", f"Comment: {md_text(grade.comment)}"]
+    return lines + [""]
+
+
+def feedback_markdown(spec: GradingSpec, grade: Grade,
+                      hand: dict[str, HandGrade] | None = None) -> str:
+    """A student's feedback: score per question, what each test said, errors seen, and
+    the rubric items and comment of each written question graded by hand (``hand``).
 
     Everything that can hold a student's text (ids, test messages quoting answers, the
     exceptions their cells raised) is escaped, or shown in a code block.
     """
+    hand = hand or {}
     title = f"# {md_text(spec.title)}: feedback for {md_text(grade.student_id)}"
     lines = [title, ""]
-    lines.append(f"**Score: {_points(grade.total)} / {_points(grade.max_total)}**"
+    ungraded = [q.id for q in spec.questions
+                if grade.scores.get(q.id) is None and q.id not in hand]
+    total = grade.total + sum(g.points for g in hand.values())
+    lines.append(f"**Score: {_points(round(total, 6))} / {_points(grade.max_total)}**"
                  + (" (written answers are graded by hand and not yet included)"
-                    if any(v is None for v in grade.scores.values()) else ""))
+                    if ungraded else ""))
     lines.append("")
     if grade.status != "ok":
         lines += [f"> Status: {md_text(grade.status)} — {md_text(grade.message)}", ""]
@@ -311,16 +429,14 @@ def feedback_markdown(spec: GradingSpec, grade: Grade) -> str:
         by_question.setdefault(result.question, []).append(result)
     for question in spec.questions:
         got = grade.scores.get(question.id)
+        if question.id in hand:
+            got = hand[question.id].points
         shown = "graded by hand" if got is None else f"{_points(got)} / {_points(question.points)}"
         lines.append(f"## {question.id}: {md_text(question.title)} ({shown})")
         lines.append("")
         if question.kind == "manual":
-            if grade.answered.get(question.id):
-                lines.append("Your written answer was received.")
-            else:
-                lines.append("No written answer was found (the answer cell is empty or still "
-                             "holds the text it came with).")
-            lines.append("")
+            lines += _hand_lines(question, hand.get(question.id),
+                                 bool(grade.answered.get(question.id)))
             continue
         errors = [e for e in grade.cell_errors if e.get("question") == question.id]
         for error in errors[:2]:
@@ -361,13 +477,85 @@ def feedback_name(student_id: str) -> str:
     return f"{stem}-{digest}.md"
 
 
-def write_feedback(folder: str | os.PathLike, spec: GradingSpec, grade: Grade) -> Path:
+def write_feedback(folder: str | os.PathLike, spec: GradingSpec, grade: Grade,
+                   hand: dict[str, HandGrade] | None = None) -> Path:
     """Write one student's feedback Markdown atomically; return its path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / feedback_name(grade.student_id)
     fd, temp = tempfile.mkstemp(prefix=".fb.", suffix=".tmp", dir=folder)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(feedback_markdown(spec, grade))
+        handle.write(feedback_markdown(spec, grade, hand))
     os.replace(temp, target)
     return target
+
+
+def grade_of(spec: GradingSpec, row: dict[str, str], details: Details | None) -> Grade:
+    """The :class:`Grade` of a ledger row, with the details kept for it (for feedback
+    written again after hand-grading)."""
+    manual = {q.id for q in spec.questions if q.kind == "manual"}
+    scores: dict[str, float | None] = {
+        q.id: None if q.id in manual else _float(row.get(q.id) or "0") for q in spec.questions}
+    same = details is not None and details.submission_sha256 == row["submission_sha256"]
+    results = [testing.TestResult(r["name"], r["question"], r["hidden"], 1.0, r["passed"],
+                                  r["message"]) for r in details.results] if same else []
+    return Grade(row["student_id"], row["submission_sha256"], row["assignment"], scores,
+                 _float(row["total"]), _float(row["max_total"]), row["status"],
+                 row["message"], row["graded_at"], row["source_file"], results,
+                 details.written if same else {}, details.answered if same else {},
+                 details.cell_errors if same else [], source=row["source_file"])
+
+
+def open_gradebook(path: str | os.PathLike, spec: GradingSpec) -> Gradebook:
+    """An existing gradebook of ``spec``'s problem set, for reading.
+
+    Raises
+    ------
+    InputError
+        No gradebook (or ledger) at ``path``, or one of another problem set.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no gradebook at {path}: run course grade first")
+    with path.open(newline="", encoding="utf-8") as handle:
+        named = {row.get("assignment") for row in csv.DictReader(handle)} - {None, ""}
+    if named and named != {spec.name}:
+        raise InputError(f"{path} is a gradebook of {', '.join(sorted(named))}, not "
+                         f"{spec.name}: give --assignment {sorted(named)[0]}, or that "
+                         "problem set's gradebook")
+    book = Gradebook(path, spec)
+    if not book.rows:
+        raise InputError(f"{path} has no graded submissions (its ledger "
+                         f"{book.ledger.name} is missing or empty): run course grade first")
+    others = sorted({r["assignment"] for r in book.rows.values()} - {spec.name})
+    if others:
+        raise InputError(f"{path} is a gradebook of {', '.join(others)}, not {spec.name}")
+    return book
+
+
+def merged_rows(book: Gradebook) -> dict[str, dict[str, str]]:
+    """Each student's gradebook row with the hand grades merged in, by student id."""
+    hand = book.hand.load()
+    return {sid: book.with_hand(row, hand) for sid, row in sorted(book.current().items())}
+
+
+def refresh(path: str | os.PathLike, spec: GradingSpec, *, feedback_dir=None,
+            students: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """Rewrite a gradebook (and, with ``feedback_dir``, the feedback of ``students``, or
+    of everyone) with the hand grades saved so far; return its rows as written.
+
+    Raises
+    ------
+    InputError
+        If there is no gradebook (or ledger) at ``path``, or it is another problem set's.
+    """
+    book = open_gradebook(path, spec)
+    current = book.write()
+    hand = book.hand.load()
+    if feedback_dir is not None:
+        for sid, row in current.items():
+            if students is None or sid in students:
+                grade = grade_of(spec, row, book.details.get(row["source_file"]))
+                write_feedback(feedback_dir, spec, grade,
+                               {q: hand[(sid, q)] for q in book.spec_manual() if (sid, q) in hand})
+    return {sid: book.with_hand(row, hand) for sid, row in current.items()}

@@ -246,8 +246,8 @@ def test_exercise_notebook_contains_no_solution_line(tmp_path, name):
     text = notebook_path.read_text() + public_path.read_text()
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
     for question in assignment.questions:
-        for item in question.rubric or []:
-            assert item not in text
+        for item in question.rubric:
+            assert item.text not in text and item.comment not in text
     for cell in student.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None

@@ -69,7 +69,7 @@ def test_grade_command_writes_gradebook_feedback_and_progress(submissions, tmp_p
     with out.open() as handle:
         header = handle.readline().strip().split(",")
     assert header == ["student_id", "assignment", "q1", "q2", "q3", "w1", "total", "max_total",
-                      "status", "message", "flags", "submissions", "source_file",
+                      "status", "written_status", "message", "flags", "submissions", "source_file",
                       "submission_sha256", "graded_at"]
     assert sorted(rows) == ["alice", "bob", "carol"]
     assert rows["alice"]["source_file"] == "inbox/alice.ipynb"
@@ -77,6 +77,7 @@ def test_grade_command_writes_gradebook_feedback_and_progress(submissions, tmp_p
     alice, bob, carol = rows["alice"], rows["bob"], rows["carol"]
     assert (alice["q1"], alice["q2"], alice["q3"], alice["w1"]) == ("3", "2", "2", "")
     assert alice["total"] == "7" and alice["max_total"] == "8" and alice["status"] == "ok"
+    assert alice["written_status"] == "to grade: w1"
     assert alice["submission_sha256"] == digest(submissions / "inbox" / "alice.ipynb")
     assert bob["q3"] == "1" and bob["total"] == "6"  # public check passes, hidden test fails
     assert carol["status"] == "invalid_json" and carol["total"] == "0"
@@ -127,8 +128,9 @@ def test_gradebook_write_is_atomic(submissions, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         gradebook.Gradebook(out, spec).record(grades[0])
     assert (out.read_text(), book.ledger.read_text()) == saved
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["gradebook-submissions.csv",
-                                                          "gradebook.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no temporary file left
+        ".gradebook.csv.lock", "gradebook-details.jsonl", "gradebook-submissions.csv",
+        "gradebook.csv"]
 
 
 def test_gradebook_of_another_assignment_is_refused(tmp_path):
