@@ -584,18 +584,8 @@ def first_year_ahead(a: int | str, b: int | str, measure: str = "cinc", start: i
     >>> first_year_ahead("USA", "UKG", start=1, end=2, capabilities=caps)
     2
     """
-    shares = capability_shares(measure, start, end, powers=[a, b], missing="skip",
-                               capabilities=capabilities, gdp=gdp)
-    code_a = _resolve_powers([a], shares)[0]
-    code_b = _resolve_powers([b], shares)[0]
-    if code_a == code_b:
-        raise InputError(f"pass two different states, got {a!r} and {b!r}")
-    wide = shares.pivot(index="year", columns="ccode", values="value")
-    if code_a not in wide or code_b not in wide:
-        raise InputError(f"{a!r} or {b!r} has no {MEASURE_SHORT[measure]} data in {start}–{end}")
-    ahead = wide[code_a] > wide[code_b]
-    years = ahead[ahead].index
-    return int(years[0]) if len(years) else None
+    years = years_ahead(a, b, measure, start, end, capabilities=capabilities, gdp=gdp)
+    return years[0] if years else None
 
 
 def years_ahead(a: int | str, b: int | str, measure: str = "cinc", start: int = 1816,
