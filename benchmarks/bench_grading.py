@@ -3,7 +3,8 @@
 Builds N submissions of a problem set (the solution and plausible wrong answers, from the
 grading corpus builder), then grades them
 
-* with the course's grader (warm fork server, contained children, tests in the grader);
+* with the course's grader (warm fork server, contained children, answers read through
+  the trust boundary and tested in a limited worker while the next runs go on);
 * with the peers' approach: each notebook executed top to bottom in a fresh kernel by
   nbclient, answers read out by an extra cell, tests run on them in this process.
 
@@ -12,7 +13,9 @@ Both use the same number of workers. Usage::
     python benchmarks/bench_grading.py [--assignment ps1] [--n 100] [--baseline-n 20]
                                        [--workers 2]
 
-Prints one line per method and the speed-up. A timing script, never a test.
+Prints one line per method, where the grader's time goes (sandbox start-up, the contained
+run of one submission, testing its answers) and the speed-up. A timing script, never a
+test. On a shared machine, other processes' load changes both figures: report it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -34,6 +38,7 @@ from course import paths
 from course.grading import answers as codec
 from course.grading import testing
 from course.grading.runner import grade_paths, load_spec
+from course.grading.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location(
@@ -94,13 +99,27 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
         files = make_submissions(args.assignment, max(args.n, args.baseline_n), folder)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         started = time.monotonic()
-        grades = grade_paths(spec, files[: args.n], workers=args.workers)
+        box = Sandbox()
+        box.start()
+        startup = time.monotonic() - started
+        try:
+            grades = grade_paths(spec, files[: args.n], workers=args.workers, sandbox=box)
+        finally:
+            box.close()
         ours = time.monotonic() - started
         ok = sum(g.status == "ok" for g in grades)
         rate_ours = args.n / ours
         print(f"course grade : {args.n} submissions in {ours:6.1f} s = {rate_ours:5.2f}/s "
-              f"(workers={args.workers}, {ok} ok, incl. sandbox start-up)")
+              f"(workers={args.workers}, {ok} ok, incl. sandbox start-up; load average "
+              f"{load:.1f} on {os.cpu_count()} CPUs)")
+        runs = sorted(g.run_seconds for g in grades)
+        tests = sorted(g.test_seconds for g in grades)
+        print(f"  where      : sandbox start-up {startup:.1f} s; contained run median "
+              f"{runs[len(runs) // 2]:.3f} s; testing median {tests[len(tests) // 2]:.3f} s "
+              f"(max {tests[-1]:.3f} s: the first computes the references); "
+              f"{ours / args.n * args.workers:.3f} s per submission per worker")
         subset = files[: args.baseline_n]
         started = time.monotonic()
         with ThreadPoolExecutor(args.workers) as pool:

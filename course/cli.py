@@ -1,9 +1,12 @@
 """The ``course`` command line: a thin dispatcher over the toolkit's functions.
 
 Each command group lives beside the code it drives and registers itself here:
-``course data ...`` (:mod:`course.data.cli`), ``course assign``, ``course grade`` and
-``course submit`` (:mod:`course.grading.cli_assign`, ``cli_grade``, ``cli_submit``),
-``course export`` (:mod:`course.export`), ``course lab`` (:mod:`course.lab`).
+``course data ...`` (:mod:`course.data.cli`), ``course assign``, ``course grade``,
+``course review``, ``course report``, ``course export-grades`` and ``course submit``
+(:mod:`course.grading.cli_assign`, ``cli_grade``, ``cli_review``, ``cli_report``,
+``cli_lms``, ``cli_submit``),
+``course export`` (:mod:`course.export`), ``course lab`` (:mod:`course.lab`),
+``course release`` (:mod:`course.release`).
 Sub-modules are imported only when their command runs, so ``course --help`` is fast.
 """
 
@@ -22,10 +25,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "generate exercises/ and the autograder from solutions/"),
     "grade": ("course.grading.cli_grade",
               "grade a folder of submitted notebooks into a gradebook"),
+    "review": ("course.grading.cli_review",
+               "grade written answers by question in JupyterLab, blind, with the rubric"),
+    "report": ("course.grading.cli_report",
+               "an offline HTML report of a gradebook: scores, questions, failing checks"),
+    "export-grades": ("course.grading.cli_lms",
+                      "write a Canvas or Moodle grade import file from a gradebook"),
     "submit": ("course.grading.cli_submit",
                "check a notebook the way the grader will, then package it"),
     "export": ("course.export", "render a lesson or solution to a self-contained HTML handout"),
     "lab": ("course.lab", "start JupyterLab with the course's settings, at the first lesson"),
+    "release": ("course.release",
+                "write the student edition (no solutions, hidden tests or rubrics)"),
 }
 
 

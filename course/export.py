@@ -327,6 +327,8 @@ def widget_html(model_id: str, state: dict, image: str = "png",
         model = state[mid]
         name = model.get("model_name", "")
         values = model.get("state", {})
+        if "course-part" in (values.get("_dom_classes") or ()):
+            return  # repeats what its control's slider holds (course.widgets.controls)
         for child in values.get("children", []) or []:
             visit(str(child).removeprefix("IPY_MODEL_"))
         if name == "OutputModel":

@@ -39,8 +39,9 @@ def lab_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def lab_command(extra: list[str] | None = None) -> list[str]:
-    """The command that starts JupyterLab on the course folder (as root if need be).
+def lab_command(extra: list[str] | None = None, root: os.PathLike | None = None) -> list[str]:
+    """The command that starts JupyterLab on the course folder, or ``root`` (as root if
+    need be).
 
     >>> lab_command(["--", "--no-browser"])[-1]
     '--no-browser'
@@ -48,7 +49,8 @@ def lab_command(extra: list[str] | None = None) -> list[str]:
     extra = list(extra or [])
     if extra[:1] == ["--"]:  # `course lab -- --no-browser`: the -- only ends course's options
         extra = extra[1:]
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={PROJECT_ROOT}"]
+    command = [sys.executable, "-m", "jupyterlab",
+               f"--ServerApp.root_dir={root or PROJECT_ROOT}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI machines run as root
     return command + extra

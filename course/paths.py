@@ -3,7 +3,8 @@
 The project root holds ``data/``, ``notebooks/``, ``solutions/`` and ``exercises/``.
 The raw third-party releases are *not* part of the project: they live in a folder
 named by the ``COURSE_RAW_DIR`` environment variable, or by default in
-``../shared/data`` beside the project (the layout CI uses).
+``../shared/data`` beside the project (the layout CI uses), or — when that folder is not
+there — in the copy ``course data fetch raw`` downloads into the user cache.
 
 Examples
 --------
@@ -25,11 +26,27 @@ EXERCISES_DIR = PROJECT_ROOT / "exercises"
 
 
 def shared_data_dir() -> Path:
-    """Folder holding ``raw/`` and ``cases/`` (``COURSE_RAW_DIR`` or ``../shared/data``)."""
+    """Folder holding ``raw/`` and ``cases/``.
+
+    In order: ``COURSE_RAW_DIR``; ``../shared/data`` beside the project when it exists;
+    the folder ``course data fetch raw`` fills in the user cache when it holds ``raw/``;
+    otherwise ``../shared/data``, the place error messages name.
+    """
     override = os.environ.get("COURSE_RAW_DIR")
     if override:
         return Path(override).expanduser().resolve()
-    return (PROJECT_ROOT.parent / "shared" / "data").resolve()
+    beside = (PROJECT_ROOT.parent / "shared" / "data").resolve()
+    if beside.is_dir():
+        return beside
+    fetched = fetched_data_dir()
+    if (fetched / "raw").is_dir():
+        return fetched
+    return beside
+
+
+def fetched_data_dir() -> Path:
+    """Where ``course data fetch raw`` puts the raw releases: ``<user cache>/shared/data``."""
+    return user_cache_dir() / "shared" / "data"
 
 
 def user_cache_dir() -> Path:

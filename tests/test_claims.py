@@ -33,6 +33,7 @@ def test_there_are_seven_claims_in_order():
     assert [c.id for c in claims.all_claims()] == claims.ids()
 
 
+@pytest.mark.needs("essay")
 def test_every_excerpt_is_verbatim_in_the_paragraph_it_cites():
     paragraphs = _essay_paragraphs_independently()
     assert len(paragraphs) == 20
@@ -47,6 +48,7 @@ def test_every_excerpt_is_verbatim_in_the_paragraph_it_cites():
     assert claims.check_excerpts() == []
 
 
+@pytest.mark.needs("essay")
 def test_check_excerpts_reports_a_misquote_and_a_wrong_paragraph(monkeypatch):
     bad = claims.Claim(
         id="C9", title="t", testable_form="f", datasets=(), measures=(), lessons=("99",),
@@ -63,6 +65,7 @@ def test_check_excerpts_reports_a_misquote_and_a_wrong_paragraph(monkeypatch):
     assert problems[1].startswith("C9 [P5]: not verbatim")
 
 
+@pytest.mark.needs("essay", "excerpt-checker")
 def test_excerpt_markdown_passes_the_course_excerpt_checker(tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell(claims.excerpt_markdown(cid))
@@ -146,6 +149,7 @@ def test_every_claim_uses_tables_in_the_catalogue():
         assert not missing, (cid, missing)
 
 
+@pytest.mark.needs("essay")
 def test_essay_paragraph_reads_the_essay_and_checks_ids():
     text = claims.essay_paragraph("[P17]")
     assert claims.fold(text).startswith("For all the talk about German Weltpolitik")

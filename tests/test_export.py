@@ -140,6 +140,21 @@ def test_widget_html_states_settings_verdict_and_static_chart():
     assert "needs a running notebook" in missing and not Page(missing).images
 
 
+def test_typed_boxes_that_repeat_a_slider_are_not_listed_twice():
+    import ipywidgets as widgets
+    from ipywidgets.embed import dependency_state
+
+    from course.widgets.controls import PercentSlider, YearRange
+
+    row = widgets.HBox([PercentSlider(0.25, min=0.05, max=0.5, description="Pole ≥"),
+                        YearRange((1870, 1914), min=1816, max=2018, description="Years")])
+    state = {mid: {"model_name": model["model_name"], "state": model["state"]}
+             for mid, model in dependency_state(row).items()}
+    text = export.widget_html(row.model_id, state)
+    assert "with the settings Pole ≥ = 0.25; Years = 1870–1914 when" in text
+    assert "Text" not in text and "<p>to</p>" not in text
+
+
 # ------------------------------------------------------------------ end to end
 TOY_CHART = '''import altair as alt, pandas as pd, ipywidgets as w
 from course.charts.base import finish

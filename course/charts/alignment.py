@@ -263,6 +263,8 @@ def timeline_chart(panel: pd.DataFrame, *, start: int | None = None,
     ...     "allied": [True, True, False], "dispute": [False, False, True]})
     >>> sorted(r.get("kind") for r in chart_data(timeline_chart(p)))
     ['Allied', 'Dispute']
+    >>> timeline_chart(p).to_dict()["title"]["subtitle"][-1]
+    'Codes: FRN France, UKG United Kingdom'
     """
     _check(panel, ("year", "dyad", "allied", "dispute"), "timeline_chart",
            "course.measures.alignment.dyad_panel")
@@ -309,9 +311,14 @@ def timeline_chart(panel: pd.DataFrame, *, start: int | None = None,
         tooltip=[alt.Tooltip("dyad:N"), alt.Tooltip("year:Q", format="d", title="Dispute in")],
     )
     height = max(120, 16 * len(order))
+    from course.charts.polarity import codes_note  # COW codes, named for the reader
+
+    title = _title(f"Alliances (bars) and disputes (ticks) of the major powers, "
+                   f"{first}–{last}")
+    codes = codes_note(code for dyad in order for code in str(dyad).split("–"))
     return _done(part=part, chart=alt.layer(bars, ticks),
-                  title=_title(f"Alliances (bars) and disputes (ticks) of the major powers, "
-                               f"{first}–{last}"),
+                  title=alt.TitleParams(title.text, subtitle=[title.subtitle, codes],
+                                        anchor="start"),
                   description=description, width=560, height=height)
 
 

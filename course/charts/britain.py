@@ -205,7 +205,8 @@ def capability_chart(series: pd.DataFrame, measure: str, crossings: list | None 
     share = spec.unit.startswith("share of")
     axis_title = spec.label if share and "share" in spec.label else f"{spec.label} ({spec.unit})"
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year"),
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+                scale=alt.Scale(nice=False, zero=False)),  # no 1915 after 1914 data
         y=alt.Y("value:Q", title=axis_title[0].upper() + axis_title[1:],
                 axis=alt.Axis(format=".0%") if share else alt.Axis()),
         color=alt.Color("power:N", scale=_power_scale(powers), title="power"),

@@ -154,10 +154,15 @@ def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.Laye
     line = base.mark_line(point=True, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y="y:Q")
     layers = [zero, line]
-    if "p_value" in data:
-        layers.append(base.transform_filter(alt.datum.p_value < 0.05).mark_point(
-            filled=True, size=70, color=PALETTE[1] if len(PALETTE) > 1 else "black")
-            .encode(x=x, y=y, tooltip=tooltip))
+    if "p_value" in data:  # the larger points, with a legend that says what they are
+        label = "significant (p < 0.05)"
+        layers.append(base.transform_filter(alt.datum.p_value < 0.05)
+                      .transform_calculate(marked=f"'{label}'")
+                      .mark_point(filled=True, size=70)
+                      .encode(x=x, y=y, tooltip=tooltip,
+                              color=alt.Color("marked:N", title=None,
+                                              scale=alt.Scale(domain=[label],
+                                                              range=[PALETTE[1]]))))
     return finish(alt.layer(*layers),
                   title=_title("Do bigger allies carry heavier burdens?",
                                source or (f"{SOURCE_SIPRI} (share of GDP); {SOURCE_MADDISON} "

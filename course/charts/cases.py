@@ -168,7 +168,10 @@ def isaf_chart(relative: pd.DataFrame, basis: str = "population") -> alt.Chart:
         tooltip=["nation:N", "id:N", "as_of:N", alt.Tooltip("troops:Q", format=","),
                  alt.Tooltip(f"{column}:Q", format=",.1f"), "source:N"],
     )
-    return finish(chart, title=_title(f"Afghanistan: {label}",
+    from course.measures.cases import date_label
+
+    return finish(chart, title=_title(f"Afghanistan: {label}, "
+                                      f"{date_label(data['as_of'].iloc[0])}",
                                       "ISAF figures from the course case table (per row "
                                       "source in tooltip); population and GDP: Maddison "
                                       "Project Database 2020"),

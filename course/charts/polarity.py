@@ -32,7 +32,7 @@ from course.charts.base import (  # noqa: F401
     series_encoding,
 )
 from course.errors import InputError
-from course.measures.polarity import MEASURE_SHORT, MEASURES, SCOPES, SOURCES
+from course.measures.polarity import MEASURE_SHORT, MEASURES, SCOPES, SOURCES, state_name
 
 
 def _need(table: pd.DataFrame, columns: tuple[str, ...], builder: str, how: str) -> None:
@@ -79,8 +79,12 @@ def _scope_words(scope: str) -> str:
 
 
 def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",
-                 top: int | None = None, part: bool = False) -> alt.Chart:
+                 top: int | None = None, part: bool = False,
+                 threshold: float | None = None) -> alt.Chart:
     """Lines of each power's share of the set's capabilities, year by year.
+
+    The legend names each power beside its COW code ("GFR West Germany"), so the codes
+    in the verdicts are explained where students read them.
 
     Parameters
     ----------
@@ -92,13 +96,21 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
         Draw only the ``top`` powers with the largest mean share. By default every major
         power, or the 7 largest states of the whole system (which has up to 195 states;
         the rest would be an unreadable tangle at the bottom).
+    threshold : float, optional
+        The share a power needs to count as a pole: drawn as a dashed line, which a
+        line under the title explains (:func:`threshold_note`).
 
     Examples
     --------
     >>> s = pd.DataFrame({"year": [1900, 1900], "ccode": [2, 200],
     ...                   "stateabb": ["USA", "UKG"], "share": [0.6, 0.4]})
-    >>> sorted({r["stateabb"] for r in chart_data(shares_chart(s))})
-    ['UKG', 'USA']
+    >>> shares_chart(s).to_dict()["encoding"]["color"]["scale"]["domain"]
+    ['USA United States', 'UKG United Kingdom']
+    >>> with_rule = shares_chart(s, threshold=0.25)
+    >>> [r for r in chart_data(with_rule) if "threshold" in r]
+    [{'threshold': 0.25, 'label': 'pole threshold: 25%'}]
+    >>> with_rule.to_dict()["title"]["subtitle"][-1]
+    'Dashed line: the pole threshold, 25% (a power on or above it counts as a pole)'
     """
     _need(shares, ("year", "stateabb", "share"), "shares_chart",
           "course.measures.polarity.capability_shares")
@@ -129,20 +141,58 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
         + (f", ahead of {final.iloc[1]['stateabb']} with {final.iloc[1]['share']:.1%}."
            if len(final) > 1 else ".")
     )
-    domain = list(keep.index)
-    chart = alt.Chart(long).mark_line(point=(last - first) <= 30).encode(
+    domain = [f"{abb} {state_name(abb)}" for abb in keep.index]
+    # The legend's label ("GFR West Germany") is looked up in the browser from one row
+    # per power, instead of being repeated in every power-year row.
+    names = pd.DataFrame({"stateabb": list(keep.index), "power": domain})
+    chart = alt.Chart(long).transform_lookup(
+        lookup="stateabb", from_=alt.LookupData(names, "stateabb", ["power"]),
+    ).mark_line(point=(last - first) <= 30).encode(
         x=_x(first, last),
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
-        color=alt.Color("stateabb:N", title="Power", scale=colour_scale(domain),
+        color=alt.Color("power:N", title="Power (COW code)", scale=colour_scale(domain),
                         sort=domain),
         **({"detail": "segment:N"} if "segment" in long else {}),
-        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("stateabb:N", title="Power"),
+        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("power:N", title="Power"),
                  alt.Tooltip("share:Q", format=".1%", title="Share")],
     )
     title = _title(f"Shares of {MEASURE_SHORT[measure]} among {_scope_words(scope)}, "
                    f"{first}–{last}", SOURCES[measure])
+    if threshold is not None:
+        chart = alt.layer(chart, _threshold_rule(float(threshold)))
+        description += f" {threshold_note(threshold)}."
+        title = alt.TitleParams(title.text, subtitle=[title.subtitle, threshold_note(threshold)],
+                                anchor="start")
     return _done(part=part, chart=chart, title=title, description=description)
+
+
+def codes_note(abbreviations) -> str:
+    """A line that names the COW codes a chart shows, for its subtitle.
+
+    >>> codes_note(["UKG", "GMY", "UKG"])
+    'Codes: GMY Germany, UKG United Kingdom'
+    """
+    codes = sorted({str(code) for code in abbreviations})
+    return "Codes: " + ", ".join(f"{code} {state_name(code)}" for code in codes)
+
+
+def threshold_note(threshold: float) -> str:
+    """The line under a shares chart's title that says what its dashed line is.
+
+    >>> threshold_note(0.125)
+    'Dashed line: the pole threshold, 12.5% (a power on or above it counts as a pole)'
+    """
+    return (f"Dashed line: the pole threshold, {100 * float(threshold):.10g}% "
+            "(a power on or above it counts as a pole)")
+
+
+def _threshold_rule(threshold: float) -> alt.Chart:
+    """A dashed rule across the chart at the pole threshold, on the share axis."""
+    rule = pd.DataFrame({"threshold": [threshold],
+                         "label": [f"pole threshold: {100 * threshold:.10g}%"]})
+    return alt.Chart(rule).mark_rule(color="black", strokeDash=[6, 4], strokeWidth=1.5).encode(
+        y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
 
 
 def poles_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -25,11 +26,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="compare with the committed files without writing; fail on differences")
     build.add_argument("--data-dir", type=Path, help="folder to write (default data/)")
     build.add_argument("--raw-dir", type=Path, help="folder holding raw/ and cases/")
-    fetch = sub.add_parser("fetch", help="download a full official release to the user cache")
+    fetch = sub.add_parser(
+        "fetch", help="download a full official release, or the raw releases, to the user cache")
     from course.data.fetch import DOWNLOADS
 
-    fetch.add_argument("name", choices=sorted(DOWNLOADS), help="which download")
-    fetch.add_argument("--url", help="download from this address instead (e.g. a mirror)")
+    fetch.add_argument("name", choices=[*sorted(DOWNLOADS), "raw"],
+                       help="which download; `raw` = the raw releases the build and the "
+                            "maintainers' tests read")
+    fetch.add_argument("--url", help="download from this address instead (e.g. a mirror); for "
+                                     "`raw`, the base address of a mirror laid out like the "
+                                     "shared data folder")
+    fetch.add_argument("--source", action="append", metavar="KEY",
+                       help="with `raw`: only this source's files (repeatable), e.g. cow-nmc")
     fetch.add_argument("--force", action="store_true", help="download even if cached")
 
 
@@ -69,9 +77,19 @@ def run(args: argparse.Namespace) -> int:
             return 0
         print(f"wrote {len(result)} files")
         return 0
+    if action == "fetch" and args.name == "raw":
+        from course.data.fetch import fetch_raw
+
+        folder = fetch_raw(args.source, base_url=args.url, force=args.force)
+        print(f"raw releases checked and saved under {folder / 'raw'}; the build and the "
+              "tests find them there when no shared folder sits beside the project")
+        return 0
     if action == "fetch":
         from course.data.fetch import fetch
 
+        if args.source:
+            print("--source applies to `course data fetch raw` only", file=sys.stderr)
+            return 2
         path = fetch(args.name, url=args.url, force=args.force)
         print(f"saved {path}")
         return 0

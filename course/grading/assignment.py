@@ -56,6 +56,7 @@ import yaml
 from course import paths
 from course.errors import InputError
 from course.grading import testing
+from course.grading.rubric import RubricItem, parse_rubric
 
 __all__ = [
     "Assignment",
@@ -67,6 +68,8 @@ __all__ = [
     "public_tests_source",
     "student_notebook",
     "strip_solutions",
+    "written_answer_given",
+    "written_prompts",
 ]
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -90,7 +93,7 @@ class Question:
     kind: str
     title: str
     answers: list[str] = field(default_factory=list)
-    rubric: Any = None
+    rubric: list[RubricItem] = field(default_factory=list)  # hand-graded questions only
 
 
 @dataclass
@@ -181,14 +184,17 @@ def parse_config(name: str, config: Any) -> tuple[list[Question], float]:
             raise InputError(f"{where}: auto-graded {qid} must list its `answers` variables")
         if kind == "manual" and not raw.get("rubric"):
             raise InputError(f"{where}: hand-graded {qid} needs a `rubric`")
+        points = _number(raw.get("points"), f"{where}: {qid}'s points")
+        rubric = parse_rubric(raw["rubric"], points, f"{where}: {qid}") \
+            if raw.get("rubric") else []
         questions.append(
             Question(
                 id=qid,
-                points=_number(raw.get("points"), f"{where}: {qid}'s points"),
+                points=points,
                 kind=kind,
                 title=str(raw.get("title") or qid),
                 answers=list(answers),
-                rubric=raw.get("rubric"),
+                rubric=rubric,
             )
         )
     ids = [q.id for q in questions]
@@ -381,6 +387,47 @@ def student_notebook(assignment: Assignment) -> Any:
     return notebook
 
 
+def written_prompts(assignment: Assignment) -> dict[str, str]:
+    """The answer cell of each written question as students receive it (untouched)."""
+    out = {}
+    for cell in student_notebook(assignment).cells:
+        qid = _cell_question(cell)
+        if qid is not None and cell.cell_type == "markdown":
+            out[qid] = cell.source
+    return out
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def written_answer_given(text: str, prompt: str | None = None) -> bool:
+    r"""Did the student write an answer in this written-answer cell?
+
+    Not if the cell is empty, or still the cell students received (``prompt``), or that
+    cell with only its placeholder deleted. Without ``prompt``, an answer is given when
+    the placeholder text is gone and something is left.
+
+    Examples
+    --------
+    >>> prompt = "**Your verdict:**\n" + MARKDOWN_PLACEHOLDER
+    >>> written_answer_given(prompt, prompt), written_answer_given("**Your verdict:**", prompt)
+    (False, False)
+    >>> written_answer_given("**Your verdict:** multipolar, 5.7 poles.", prompt)
+    True
+    >>> written_answer_given(MARKDOWN_PLACEHOLDER), written_answer_given("Bipolar.")
+    (False, True)
+    """
+    body = _words(text)
+    if not body:
+        return False
+    if prompt is not None:
+        blank = _words(prompt.replace(MARKDOWN_PLACEHOLDER, " "))
+        return body != _words(prompt) and _words(text.replace(MARKDOWN_PLACEHOLDER, " ")) \
+            not in ("", blank)
+    return MARKDOWN_PLACEHOLDER not in text
+
+
 # --------------------------------------------------------------------------- public tests
 
 
@@ -440,6 +487,12 @@ def public_tests_source(assignment: Assignment) -> str:
             continue
         shipped.add(name)
         used = {n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name)}
+        hashed = {n.attr for n in ast.walk(functions[name]) if isinstance(n, ast.Attribute)}
+        if "hash_of" in used | hashed:
+            raise InputError(
+                f"solutions/{assignment.name}/tests.py: public test or helper {name} compares "
+                "a fingerprint of the answer; a student can try candidates with check() until "
+                "it passes, so public checks may test properties only")
         leaked = sorted(used & (constants | hidden_names))
         if leaked:
             raise InputError(

@@ -43,9 +43,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from course import paths
 from course.errors import InputError
 from course.grading import testing
+from course.grading.public_checks import load_public_checks
 
 __all__ = ["Checker", "REMINDER"]
 
@@ -60,50 +60,6 @@ def _round_trip(value: Any) -> Any:
     from course.grading import answers
 
     return answers.decode(answers.encode(value))
-
-
-def _public_candidates(name: str) -> list[Path]:
-    """Where a problem set's public checks may be: the project's exercises/ first; then,
-    for a student who downloaded the exercise folder, the kernel's working folder."""
-    here = Path.cwd()
-    return [paths.EXERCISES_DIR / name / "public_tests.py", here / "public_tests.py",
-            here / name / "public_tests.py"]
-
-
-def _read_public(path: Path) -> dict[str, Any]:
-    namespace: dict[str, Any] = {"__name__": f"course_public_{path.parent.name}"}
-    code = compile(path.read_text(encoding="utf-8"), path.name, "exec")
-    exec(code, namespace)  # noqa: S102 - the course's own generated file
-    return namespace
-
-
-def load_public_checks(name: str) -> tuple[list[Callable], dict]:
-    for candidate in _public_candidates(name):
-        if not candidate.is_file():
-            continue
-        namespace = _read_public(candidate)
-        if namespace.get("ASSIGNMENT") != name:
-            continue  # a public_tests.py of another problem set
-        tests = [v for v in namespace.values() if callable(v) and testing.info_of(v)]
-        tests.sort(key=lambda f: f.__code__.co_firstlineno)
-        return tests, dict(namespace.get("QUESTIONS", {}))
-    # An instructor working in solutions/ before running `course assign`.
-    from course.grading.assignment import list_assignments, load_assignment
-
-    if name in list_assignments():
-        assignment = load_assignment(name)
-        tests = [t for t in assignment.tests() if not testing.info_of(t).hidden]
-        questions = {
-            q.id: {"title": q.title, "points": q.points, "kind": q.kind, "answers": q.answers}
-            for q in assignment.questions
-        }
-        return tests, questions
-    found = sorted(p.parent.name for p in paths.EXERCISES_DIR.glob("*/public_tests.py"))
-    raise InputError(
-        f"no public checks for assignment {name!r} (looked for "
-        f"exercises/{name}/public_tests.py in the course folder and public_tests.py in this "
-        f"notebook's folder; problem sets available: {', '.join(found) or 'none'})"
-    )
 
 
 class Checker:

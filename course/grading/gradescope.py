@@ -3,15 +3,25 @@
 :func:`build_bundle` writes ``dist/autograder/<ps>/`` — ``assignment.yaml``, ``tests.py``
 and ``<ps>-gradescope.zip``. The zip follows Gradescope's autograder specification:
 ``setup.sh`` and ``run_autograder`` at its root. ``setup.sh`` (run once, as root, when
-Gradescope builds the image) creates a virtual environment from the course's pinned
-``requirements.txt`` (the project's lock file) and installs the course package shipped in
-``project/`` (code and curated data), with this problem set's questions and tests in
-``grading/<ps>/`` (``assignment.yaml``, ``tests.py``; the solution notebook is not shipped).
-``run_autograder`` (run per submission) calls :func:`main`, which grades the submitted
-notebook with :mod:`course.grading.runner` — the student's code runs in a contained
-child process, tests run in the grader's process — and writes
-``/autograder/results/results.json`` in Gradescope's format: one entry per test, public
-tests ``visible``, hidden tests ``after_published``.
+Gradescope builds the image) creates a virtual environment from ``requirements.txt`` —
+the course's *runtime* dependencies, pinned to the versions of the project's lock file
+(no test or lint tools) — and installs the course package shipped in ``project/`` (code
+and curated data), with this problem set's questions and tests in ``grading/<ps>/``
+(``assignment.yaml``, ``tests.py``, ``prompts.json``; the solution notebook is not
+shipped), readable by root only. ``run_autograder`` (run per submission) calls
+:func:`main`, which grades the submitted notebook with :mod:`course.grading.runner` — the
+student's code runs in a contained child process, the tests in a limited worker — and
+writes ``/autograder/results/results.json`` in Gradescope's format: one entry per test,
+public tests ``visible``, hidden tests ``after_published``, all text shown as plain text.
+
+It fails closed. Where the container refuses Linux namespaces, the student's code could
+otherwise read the tests and write the results: the autograder then grades nothing —
+the student sees an error result, the instructor (in the autograder's output) the
+reason — unless ``assignment.yaml`` says ``gradescope: {allow_uncontained: true}``. Even
+then the student's code runs as an unprivileged user, while the tests and the results
+folder are readable and writable by root only. When a student uploads both
+``<ps>.submission.ipynb`` (written by ``check.submit``) and ``<ps>.ipynb``, the
+submission file is graded.
 
 The zip is deterministic: sorted entries, fixed timestamps and permissions.
 
@@ -62,6 +72,8 @@ python3 -m venv /autograder/venv
     -r /autograder/source/requirements.txt
 /autograder/venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \\
     -e /autograder/source/project
+# The tests are root's alone: the student's code never runs as root.
+chmod -R go-rwx /autograder/source/grading
 # Warm-up: import the course and check that {name} loads (fails the build, not a student).
 /autograder/venv/bin/python -c "from course.grading.runner import load_spec
 load_spec('{name}', autograder_dir='/autograder/source/grading')"
@@ -97,6 +109,43 @@ def _project_files(name: str) -> list[tuple[str, Path]]:
     return found
 
 
+def runtime_requirements(lock_text: str) -> str:
+    """The lock file's lines for the course's runtime dependencies and theirs — what the
+    grader needs, without the development tools (pytest, ruff, Playwright ...).
+
+    The dependency graph is read from the installed packages' metadata (the environment
+    ``make env`` builds from the same lock file); versions and markers from the lock.
+    """
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))
+    queue = [Requirement(r).name for r in project["project"]["dependencies"]]
+    needed: set[str] = set()
+    while queue:
+        name = canonicalize_name(queue.pop())
+        if name in needed:
+            continue
+        needed.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue  # not installed here (another platform's): keep it, as a leaf
+        for text in requires:
+            requirement = Requirement(text)
+            if requirement.marker is None or "extra" not in str(requirement.marker):
+                queue.append(requirement.name)
+    lines = []
+    for line in lock_text.splitlines():
+        pin = line.split(";")[0].split("==")[0].strip()
+        if pin and not pin.startswith("#") and canonicalize_name(pin) in needed:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def bundle_files(name: str) -> dict[str, bytes]:
     """Every file of the bundle, by its path inside the zip."""
     files: dict[str, bytes] = {
@@ -107,7 +156,7 @@ def bundle_files(name: str) -> dict[str, bytes]:
     if not lock.is_file():
         raise InputError("requirements.lock is missing: the bundle pins the grader's packages "
                          "from it")
-    files["requirements.txt"] = lock.read_bytes()
+    files["requirements.txt"] = runtime_requirements(lock.read_text(encoding="utf-8")).encode()
     for inside, path in _project_files(name):
         if not path.is_file():
             raise InputError(f"cannot build the {name} bundle: {inside} is missing")
@@ -134,12 +183,24 @@ def build_bundle(assignment: Any, dist_dir: Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "assignment.yaml").write_bytes(assignment.config_path.read_bytes())
     (out / "tests.py").write_bytes(assignment.tests_path.read_bytes())
+    prompts = _prompts_json(assignment)
+    (out / "prompts.json").write_bytes(prompts)
     target = out / f"{name}-gradescope.zip"
-    data = _zip_bytes(bundle_files(name))
+    files = bundle_files(name)
+    files[f"grading/{name}/prompts.json"] = prompts
+    data = _zip_bytes(files)
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
     return target
+
+
+def _prompts_json(assignment: Any) -> bytes:
+    """The written questions' untouched answer cells (what students receive: no answers)."""
+    from course.grading.assignment import written_prompts
+
+    return (json.dumps(written_prompts(assignment), indent=1, sort_keys=True,
+                       ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------- results
@@ -180,7 +241,8 @@ def results_json(
     elif message:
         lines.append(message)
     for error in (cell_errors or [])[:3]:
-        where = f"cell {error.get('cell')}"
+        cell = error.get("cell")
+        where = f"cell {cell + 1}" if type(cell) is int else "a cell"
         if error.get("question"):
             where += f" (answer to {error['question']})"
         lines.append(f"Error in {where}: {str(error.get('error', ''))[:300]}")
@@ -193,6 +255,10 @@ def results_json(
     out: dict[str, Any] = {
         "score": round(sum(r.points for r in results), 4),
         "output": "\n".join(lines),
+        # Test messages and errors quote what the student wrote: never render them.
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
@@ -202,44 +268,93 @@ def results_json(
 
 
 def _find_notebook(submission: Path, name: str) -> Path:
-    notebooks = sorted(p for p in submission.rglob("*.ipynb")
-                       if ".ipynb_checkpoints" not in p.parts)
+    """The notebook to grade among the uploaded files (links are not followed).
+
+    ``<ps>.submission.ipynb`` (what ``check.submit`` writes) first, then ``<ps>.ipynb``,
+    then the only notebook uploaded.
+    """
+    notebooks = []
+    for folder, dirs, files in os.walk(submission):  # does not follow links to folders
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        notebooks += [Path(folder) / f for f in sorted(files)
+                      if f.endswith(".ipynb") and not f.startswith(".")]
     if not notebooks:
         raise InputError("no .ipynb file was submitted: upload your notebook file")
-    exact = [p for p in notebooks if p.name == f"{name}.ipynb"]
-    if exact:
-        return exact[0]
+    for wanted in (f"{name}.submission.ipynb", f"{name}.ipynb"):
+        exact = [p for p in notebooks if p.name == wanted]
+        if exact:
+            return exact[0]
     if len(notebooks) == 1:
         return notebooks[0]
     raise InputError(f"several notebooks were submitted ({', '.join(p.name for p in notebooks)}); "
-                     f"submit only {name}.ipynb")
+                     f"submit only {name}.submission.ipynb (or {name}.ipynb)")
 
 
-def grade_submission(name: str, notebook: Path, *, allow_uncontained: bool = True,
-                     spec_dir: Path | None = None) -> dict:
+class Refusal(Exception):  # noqa: N818
+    """The autograder will not grade here: ``student`` is shown to the student, ``reason``
+    to the instructor (the autograder's own output)."""
+
+    def __init__(self, student: str, reason: str) -> None:
+        super().__init__(reason)
+        self.student, self.reason = student, reason
+
+
+def _protect(*folders: Path) -> None:
+    """Make folders root's alone (the student's code runs as another user)."""
+    for folder in folders:
+        if folder.exists():
+            os.chmod(folder, 0o700)
+
+
+def grade_submission(name: str, notebook: Path, *, spec_dir: Path | None = None,
+                     containment: str = "auto", results_dir: Path | None = None) -> dict:
     """Grade one notebook with the contained engine and return Gradescope's results.
 
-    Gradescope builds one container per submission. Where that container refuses Linux
-    namespaces, the engine can only offer its ``none`` mode (own session, rlimits and
-    wall-clock kill, but the student's code could read the files the grader can read);
-    with ``allow_uncontained`` the submission is still graded and the output says so.
+    Raises
+    ------
+    Refusal
+        Where the container offers no containment and ``assignment.yaml`` does not allow
+        grading without it — or allows it, but the autograder is not root and so cannot
+        run the student's code as another user.
     """
     import time
 
     from course.grading import runner
+    from course.grading.collect import submission_for
+    from course.grading.sandbox import Sandbox
 
     started = time.perf_counter()
     spec = runner.load_spec(name, autograder_dir=spec_dir)
     titles = {q.id: q.title for q in spec.questions}
     manual = {q.id: q.points for q in spec.questions if q.kind == "manual"}
-    grades = runner.grade_paths(spec, [notebook], workers=1,
-                                require_containment=not allow_uncontained)
+    with Sandbox(containment) as box:
+        uncontained = box.containment in ("none", "process")
+        if uncontained and not spec.allow_uncontained:
+            raise Refusal(
+                "This submission could not be graded: the autograder could not isolate your "
+                "code from the tests here. Your instructor has been told; you do not need to "
+                "resubmit.",
+                "refused to grade: Linux namespaces are unavailable in this container, so the "
+                "student's code could read the tests and write the results. Add "
+                "`gradescope: {allow_uncontained: true}` to assignment.yaml to grade with "
+                "process limits and an unprivileged user only.")
+        if uncontained and (not hasattr(os, "geteuid") or os.geteuid() != 0):
+            raise Refusal(
+                "This submission could not be graded here. Your instructor has been told.",
+                "refused to grade: without namespaces the student's code must run as another "
+                "user, which needs the autograder to run as root.")
+        if uncontained:
+            folder = Path(spec_dir) if spec_dir else None
+            _protect(*(p for p in (folder, results_dir) if p is not None))
+        grades = runner.grade_submissions(spec, [submission_for(notebook, name)], workers=1,
+                                          sandbox=box, require_containment=False)
     grade = grades[0]
     # Gradescope grades written answers in its own view; results_json lists them once.
     parts = [p for p in grade.message.split("; ") if p and not p.endswith("graded by hand")]
     message = "; ".join(parts)
-    if grade.containment == "none":
-        message = (message + "; " if message else "") + "graded without OS containment"
+    if grade.containment in ("none", "process"):
+        message = (message + "; " if message else "") + \
+            "graded without namespace containment (process limits, unprivileged user)"
     return results_json(grade.results, titles=titles, status=grade.status, message=message,
                         manual=manual, execution_time=time.perf_counter() - started,
                         cell_errors=grade.cell_errors)
@@ -255,21 +370,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec-dir", type=Path, default=None,
                         help="folder holding <ps>/assignment.yaml and tests.py (default: the "
                              "project's solutions/)")
-    parser.add_argument("--require-containment", action="store_true",
-                        help="refuse to grade where Linux namespaces are unavailable")
+    parser.add_argument("--containment", default="auto",
+                        choices=["auto", "namespace", "userns", "none"],
+                        help="containment to ask for (for diagnosis; default: the best there is)")
     args = parser.parse_args(argv)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
     try:
         notebook = _find_notebook(args.submission, args.assignment)
         payload = grade_submission(args.assignment, notebook, spec_dir=args.spec_dir,
-                                   allow_uncontained=not args.require_containment)
+                                   containment=args.containment,
+                                   results_dir=args.results.parent)
+    except Refusal as refusal:
+        print(f"course autograder: {refusal.reason}", flush=True)  # instructors see stdout
+        payload = {"score": 0, "output": refusal.student, "output_format": "text",
+                   "stdout_visibility": "hidden", "tests": []}
     except InputError as error:
         payload = {"score": 0, "output": f"Your submission could not be graded: {error}",
-                   "tests": []}
+                   "output_format": "text", "tests": []}
     except Exception as error:  # never leave Gradescope without a results file
-        payload = {"score": 0, "tests": [],
+        print(f"course autograder: {type(error).__name__}: {error}", flush=True)
+        payload = {"score": 0, "tests": [], "output_format": "text",
                    "output": "The autograder failed on this submission "
                              f"({type(error).__name__}); please tell your instructor."}
-    args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0
 

@@ -5,12 +5,16 @@ Process tree
 ::
 
     grader (course grade: reads tests, writes the gradebook)
+      ├─ tester      forked from the grader, limited: reads a finished job's messages and
+      │              runs the tests on its answers (course.grading.tester)
       └─ zygote      `python -m course.grading.sandbox`: pre-imports pandas, numpy,
          │           altair and course, then only ever receives tiny job requests
          │           (job id + folder + limits) — never a notebook, a test or an answer
          └─ supervisor   one per submission, forked from the zygote (so warm): enforces
-            │            the wall-clock limit, caps output, appends each message from the
-            │            child to <job>/result.jsonl as it arrives
+            │            the wall-clock limit, caps output, appends each message line from
+            │            the child to <job>/result.jsonl as it arrives (a line longer than
+            │            the message limit is dropped and counted), and writes its own
+            │            exit record to <job>/exit.json — a file the child cannot write
             └─ isolator  new session; unshare(mount, network, PID [, user]) namespaces
                └─ runner PID 1 of the new PID namespace: builds a new root that holds
                          only the system, the Python install, course/ and data/
@@ -40,14 +44,33 @@ where the OS has them and a scrubbed environment. Slower (imports each time); me
 ``course submit`` on a student's own laptop, not for grading.
 
 ``none`` (macOS, or Linux where namespaces are refused): only a new session, rlimits,
-the wall-clock kill and a scrubbed environment. The student's code could read files the
-grading user can read and open network connections. ``course grade`` refuses to run in
-this mode unless given ``--allow-uncontained``.
+the wall-clock kill and a scrubbed environment — and, when the grader runs as root, an
+unprivileged per-job uid, so the student's code cannot read files only root can read
+(the Gradescope autograder keeps its tests and results that way) nor signal the grader.
+Otherwise the student's code could read files the grading user can read and open
+network connections. ``course grade`` refuses to run in this mode unless given
+``--allow-uncontained``.
 
 Limits in every mode: RLIMIT_AS (memory on top of the pre-imported libraries), RLIMIT_CPU,
 RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_NOFILE, a wall-clock limit (SIGKILL of the whole
 process group / PID namespace), printed output kept up to a cap, and the job killed if it
 writes more than ``Limits.output_kill_bytes`` to its stdout/stderr.
+
+What comes back is hostile: the grader reads ``result.jsonl`` only through
+:func:`course.grading.untrusted.read_run`, with limits on bytes, nesting and item count.
+
+Stopping, and what is left behind
+---------------------------------
+The zygote runs in its own session, so a Ctrl-C in the grader's terminal reaches only
+the grader, which then closes the zygote's stdin: the zygote tells every supervisor to
+stop (SIGTERM), each kills its job's whole PID namespace (or process group) and writes
+``exit.json`` with status ``stopped``, and the zygote removes the grading folder and
+exits. If the grader is killed outright (SIGKILL), its end of that pipe closes all the
+same and the zygote does the same clean-up. If the zygote itself is killed, every
+supervisor receives SIGTERM from the kernel (``PR_SET_PDEATHSIG``), every isolator and
+runner SIGKILL, so no student process outlives its supervisor; the folder it leaves is
+removed by the next :class:`Sandbox` that starts (each grading folder holds a lock that
+only a live grader keeps).
 
 Known limit: memory is capped per process (RLIMIT_AS), not per job — there is no cgroup —
 so a submission that forks the most processes it may (``Limits.nproc``) and fills each
@@ -68,6 +91,7 @@ import io
 import json
 import os
 import platform
+import re
 import select
 import signal
 import subprocess
@@ -75,11 +99,12 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from course import paths
 from course.errors import CourseError
+from course.grading.untrusted import MAX_MESSAGE_BYTES, MAX_RUN_BYTES, RunResult, read_run
 
 try:
     import resource
@@ -128,7 +153,7 @@ class Limits:
     memory_mb: int = 1024
     output_keep_bytes: int = 64_000
     output_kill_bytes: int = 64_000_000
-    message_bytes: int = 64_000_000
+    message_bytes: int = MAX_RUN_BYTES
     nproc: int = 16
     file_mb: int = 64
     nofile: int = 256
@@ -136,30 +161,6 @@ class Limits:
     @property
     def cpu_seconds(self) -> int:
         return int(self.time_s) + 1
-
-
-@dataclass
-class RunResult:
-    """What came back from running one submission.
-
-    ``answers`` maps question id -> {variable: encoded answer} for every question whose
-    answer cell ran (or, at the end of a complete run, whose cell was not found).
-    ``status`` is one of ``ok``, ``timeout``, ``cpu_limit``, ``output_limit``,
-    ``exited`` (the process ended part-way, e.g. ``os._exit``), ``crashed`` (killed by a
-    signal, e.g. out of memory) or ``failed`` (the runner could not start).
-    """
-
-    status: str
-    message: str = ""
-    answers: dict[str, dict] = field(default_factory=dict)
-    cell_errors: list[dict] = field(default_factory=list)
-    answer_cells_found: list[str] = field(default_factory=list)
-    last_cell: int | None = None
-    n_cells: int | None = None
-    output: str = ""
-    output_bytes: int = 0
-    wall_s: float = 0.0
-    containment: str = "none"
 
 
 # ------------------------------------------------------------------------- low level
@@ -183,20 +184,20 @@ def _unshare(flags: int) -> None:
 def _mount(source: str | None, target: str, fstype: str | None, flags: int,
            data: str | None = None) -> None:
     def enc(text: str | None) -> bytes | None:
-        return text.encode() if text is not None else None
+        return os.fsencode(text) if text is not None else None
 
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
            f"mount {target}")
 
 
 def _umount(target: str, flags: int) -> None:
-    _check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
+    _check(_libc.umount2(os.fsencode(target), ctypes.c_int(flags)), f"umount {target}")
 
 
 def _pivot_root(new: str, old: str) -> None:
     if _SYS_PIVOT_ROOT is None:
         raise OSError(errno.ENOSYS, "pivot_root: unknown machine")
-    _check(_libc.syscall(ctypes.c_long(_SYS_PIVOT_ROOT), new.encode(), old.encode()),
+    _check(_libc.syscall(ctypes.c_long(_SYS_PIVOT_ROOT), os.fsencode(new), os.fsencode(old)),
            "pivot_root")
 
 
@@ -230,51 +231,125 @@ def _write_all(fd: int, data: bytes) -> None:
 # ------------------------------------------------------------------------- new root
 
 
-def readable_paths() -> list[str]:
+#: System folders every contained run may read.
+SYSTEM_PATHS = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc")
+
+
+def _within(path: str, folder: str) -> bool:
+    """Is ``path`` the folder ``folder`` or inside it (both absolute, normalised)?"""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _import_folders(avoid: list[str]) -> list[str]:
+    """Entries of ``sys.path`` the run may need that lie outside the project.
+
+    A virtual environment's or user's site-packages, a PYTHONPATH folder, an interpreter
+    installed under a home folder: the pre-imported modules import more of themselves
+    later, from these. Left out: relative entries; the project root and any folder
+    holding it (they would show solutions/ and tests); other folders of the project
+    than course/, data/ and the Python install; and any folder holding one of ``avoid``
+    (the grader's work folders: ``python -m`` puts its working folder on ``sys.path``).
+    """
+    project = os.path.realpath(paths.PROJECT_ROOT)
+    allowed = [os.path.realpath(p) for p in (paths.PROJECT_ROOT / "course", paths.DATA_DIR,
+                                             sys.prefix, sys.exec_prefix)]
+    found = []
+    for entry in sys.path:
+        if type(entry) is not str or not os.path.isabs(entry) or not os.path.exists(entry):
+            continue
+        real = os.path.realpath(entry)
+        if _within(project, real) or any(_within(os.path.realpath(a), real) for a in avoid):
+            continue
+        if _within(real, project) and not any(_within(real, a) for a in allowed):
+            continue
+        found.append(entry)
+    return found
+
+
+def readable_paths(avoid: list[str] | None = None) -> list[str]:
     """Folders the student's code may read: system, Python install, course/ and data/.
 
+    Each is listed as the course and Python name it — which may pass through symlinks
+    (a symlinked home, a virtual environment reached through a link) — and as its real
+    location; :func:`_build_root` binds the real folders and recreates the links, so both
+    spellings work inside the runner's root wherever the project and the virtual
+    environment are (under /tmp, in a path with spaces or non-ASCII letters).
     Everything else — solutions/, exercises/, tests, the gradebook, home folders — does
     not exist inside the runner's root.
     """
-    wanted = ["/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc",
-              sys.prefix, sys.base_prefix, sys.exec_prefix,
-              str(paths.PROJECT_ROOT / "course"), str(paths.DATA_DIR)]
+    import course
+
+    wanted = [*SYSTEM_PATHS, sys.prefix, sys.base_prefix, sys.exec_prefix,
+              sys.base_exec_prefix, *_import_folders(avoid or []),
+              str(paths.PROJECT_ROOT / "course"), *course.__path__, str(paths.DATA_DIR)]
     out: list[str] = []
     for item in wanted:
-        if item and os.path.lexists(item) and item not in out:
-            out.append(os.path.abspath(item))
+        if not item or not os.path.isabs(item) or not os.path.lexists(item):
+            continue
+        for spelling in (os.path.normpath(item), os.path.realpath(item)):
+            if spelling not in out:
+                out.append(spelling)
     return out
+
+
+def _recreate_links(newroot: str, path: str) -> None:
+    """Make ``path`` resolve inside ``newroot`` as on the host: copy each symlink on it.
+
+    The real folder at the end is already bound; the links in front of it (``/home`` ->
+    ``/data/home``, a merged-/usr ``/lib`` -> ``usr/lib``) are made again in the new root,
+    where nothing is there yet.
+    """
+    for _ in range(40):  # the kernel's own limit on links followed
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/" + "/".join(parts[:depth])
+            if os.path.islink(prefix):
+                break
+        else:
+            return
+        target = newroot + prefix
+        if not os.path.lexists(target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(os.readlink(prefix), target)
+        path = os.path.join(os.path.realpath(prefix), *parts[depth:])
 
 
 def _build_root(newroot: str, workdir: str, uid: int | None, work_mb: int) -> None:
     """Mount a fresh root at ``newroot`` (inside our own mount namespace)."""
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("course-root", newroot, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=8m,mode=0755")
-    for path in sorted(readable_paths(), key=len):
-        target = newroot + path
-        if os.path.islink(path):
-            if not os.path.lexists(target):
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.symlink(os.readlink(path), target)
-            continue
-        if os.path.lexists(target) and not os.path.isdir(target):
-            continue
-        if any(path.startswith(p + "/") for p in readable_paths() if p != path
-               and os.path.isdir(p) and not os.path.islink(p)):
+    # A fresh /tmp first: the folders bound next may lie under /tmp (a project or a virtual
+    # environment there) and must stay visible on top of it, not hidden under it.
+    os.makedirs(newroot + "/tmp", exist_ok=True)
+    _mount("course-tmp", newroot + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV,
+           "size=64m,mode=1777")
+    wanted = readable_paths(avoid=[newroot, workdir])
+    bound: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in wanted}, key=len):
+        if any(_within(path, b) for b in bound):
             continue  # already visible through a parent bind
-        os.makedirs(target, exist_ok=True)
+        target = newroot + path
+        if os.path.isdir(path):
+            os.makedirs(target, exist_ok=True)
+        elif os.path.isfile(path):  # e.g. a zipped standard library on sys.path
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if not os.path.lexists(target):
+                with open(target, "w"):
+                    pass
+        else:
+            continue
         _mount(path, target, None, _MS_BIND | _MS_REC)
         _mount(None, target, None,
                _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _locked_flags(path))
+        bound.append(path)
+    for path in wanted:
+        _recreate_links(newroot, path)
     os.makedirs(newroot + "/dev", exist_ok=True)
     for device in ("null", "zero", "random", "urandom"):
         target = f"{newroot}/dev/{device}"
         with open(target, "w"):
             pass
         _mount(f"/dev/{device}", target, None, _MS_BIND)
-    os.makedirs(newroot + "/tmp", exist_ok=True)
-    _mount("course-tmp", newroot + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV,
-           "size=64m,mode=1777")
     # The work folder is a small tmpfs holding a copy of the submission: nothing the
     # student writes reaches the grader's disk, and its size is capped.
     os.makedirs(newroot + workdir, exist_ok=True)
@@ -328,18 +403,68 @@ class _CappedWriter(io.TextIOBase):
         return False
 
 
-def _strip_magics(source: str) -> str | None:
-    """IPython-compatible enough: drop ``%line`` magics and ``!shell`` lines; skip ``%%`` cells."""
-    if source.lstrip().startswith("%%"):
-        return None
-    lines = []
-    for line in source.splitlines():
+#: Cell magics whose body is Python: the grader runs the body once.
+_CELL_MAGICS_RUN = {"time", "timeit", "capture", "prun"}
+#: Line magics whose argument is a Python statement: ``%time x = f()`` runs ``x = f()``.
+_LINE_MAGICS_RUN = {"time", "timeit", "prun"}
+_MAGIC_OPTIONS = re.compile(r"^(?:-[A-Za-z]+(?:\s+[0-9]+)?\s+)*")
+
+
+def _python_source(source: str) -> tuple[str | None, str | None]:
+    r"""The Python a cell runs in the grader, and a note when part of it cannot run.
+
+    IPython syntax the grader understands: a ``%%time``, ``%%timeit``, ``%%capture`` or
+    ``%%prun`` cell runs its body once; ``%time stmt`` (and ``%timeit``, ``%prun``)
+    runs ``stmt``; other line magics and ``!shell`` lines do nothing. A cell in another
+    language (``%%bash``, ``%%html``, ``%%writefile`` ...) is not run, and the note says so.
+
+    Examples
+    --------
+    >>> _python_source("%%time\nx = 1")
+    ('x = 1', None)
+    >>> _python_source("%timeit -n 1 y = 2\n%matplotlib inline\n!ls")
+    ('y = 2\npass\npass', None)
+    >>> _python_source("%%bash\necho hi")[1]  # doctest: +ELLIPSIS
+    'the cell magic %%bash is not run by the grader (it runs Python cells; ...)'
+    """
+    lines = source.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        words = lines[first].strip()[2:].split()
+        magic = words[0] if words else ""
+        if magic not in _CELL_MAGICS_RUN:
+            return None, (f"the cell magic %%{magic} is not run by the grader (it runs Python "
+                          "cells; %%time, %%timeit, %%capture and %%prun cells run their body)")
+        lines = lines[first + 1:]
+    out = []
+    for line in lines:
         stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
-            lines.append(line[: len(line) - len(stripped)] + "pass")
+        indent = line[: len(line) - len(stripped)]
+        if stripped.startswith("%"):
+            name, _, rest = stripped[1:].partition(" ")
+            rest = _MAGIC_OPTIONS.sub("", rest.strip()) if name in _LINE_MAGICS_RUN else ""
+            out.append(indent + (rest or "pass"))
+        elif stripped.startswith("!"):
+            out.append(indent + "pass")
         else:
-            lines.append(line)
-    return "\n".join(lines)
+            out.append(line)
+    return "\n".join(out), None
+
+
+def _describe(error: BaseException, index: int) -> str:
+    """``Type: message (line N of the cell)`` for an exception a cell raised."""
+    try:
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
+        text = type(error).__name__
+    try:
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename == f"<cell {index}>"]
+    except BaseException:  # noqa: BLE001
+        frames = []
+    if frames and not text.startswith("SyntaxError"):
+        text += f" (line {frames[-1].lineno} of the cell)"
+    return text
 
 
 class _QuietChecker:
@@ -368,13 +493,12 @@ def _silence_self_checks() -> None:
     course.grading.__dict__["Checker"] = _QuietChecker
 
 
-def _execute_notebook(job: dict, send: Any) -> None:
+def _execute_notebook(job: dict, send: Any, data: bytes) -> None:
     """Run the code cells of the job's notebook in order, sending answers as they appear."""
     from course.grading.answers import encode_many
 
     questions: dict[str, list[str]] = job["questions"]
-    with open(job["notebook"], "rb") as handle:
-        notebook = json.loads(handle.read())
+    notebook = json.loads(data)
     cells = notebook.get("cells") if type(notebook) is dict else None
     if type(cells) is not list:
         send({"kind": "fatal", "message": "the notebook has no list of cells"})
@@ -392,7 +516,9 @@ def _execute_notebook(job: dict, send: Any) -> None:
         course_meta = meta.get("course") if type(meta) is dict else None
         question = course_meta.get("question") if type(course_meta) is dict else None
         code_cells.append((index, source, question if type(question) is str else None))
-    send({"kind": "plan", "n_cells": len(cells),
+    n_cells = len(cells)
+    del notebook, cells
+    send({"kind": "plan", "n_cells": n_cells,
           "answer_cells": [q for _, _, q in code_cells if q in questions]})
 
     import builtins
@@ -409,7 +535,9 @@ def _execute_notebook(job: dict, send: Any) -> None:
     main_pid = os.getpid()
     for index, source, question in code_cells:
         send({"kind": "start", "cell": index})
-        code = _strip_magics(source)
+        code, note = _python_source(source)
+        if note is not None:
+            send({"kind": "error", "cell": index, "question": question, "error": note})
         if code is not None:
             try:
                 compiled = compile(code, f"<cell {index}>", "exec")
@@ -417,12 +545,8 @@ def _execute_notebook(job: dict, send: Any) -> None:
             except BaseException as error:  # noqa: BLE001 - SystemExit, KeyboardInterrupt too
                 if os.getpid() != main_pid:  # a process the student forked: stop here
                     os._exit(0)
-                try:
-                    text = "".join(traceback.format_exception_only(type(error), error)).strip()
-                except BaseException:  # noqa: BLE001
-                    text = type(error).__name__
                 send({"kind": "error", "cell": index, "question": question,
-                      "error": text[-2000:]})
+                      "error": _describe(error, index)[-2000:]})
         if os.getpid() != main_pid:  # a process the student forked: stop here
             os._exit(0)
         if question in questions:
@@ -436,6 +560,16 @@ def _execute_notebook(job: dict, send: Any) -> None:
     send({"kind": "done"})
 
 
+def _student_signals() -> None:
+    """The student's code gets Python's usual signal handling back (the grader's
+    processes ignore Ctrl-C, which only the grader itself answers)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for number in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(number, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+
+
 def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> None:
     """PID 1 of the new namespace (or plain child): contain, limit, execute. Never returns."""
     code = 70
@@ -447,7 +581,10 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
         os.dup2(msg_fd, 3)
         os.closerange(4, 65536)
         msg_fd = 3
+        _student_signals()
         limits = Limits(**job["limits"])
+        with open(job["notebook"], "rb") as handle:  # before any privilege is dropped
+            data = handle.read()
         with open("/proc/self/statm") as handle:
             vsize = int(handle.read().split()[0]) * resource.getpagesize()
         workdir = job["workdir"]
@@ -455,7 +592,7 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
             _build_root(job["newroot"], workdir, job["uid"] if mode == "namespace" else None,
                         limits.file_mb)
         os.chdir(workdir)
-        if mode == "namespace":
+        if mode == "namespace" or (mode == "none" and os.geteuid() == 0):
             uid = job["uid"]
             os.setgroups([])
             os.setresgid(uid, uid, uid)
@@ -488,14 +625,15 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
             if os.getpid() != main_pid:  # a process the student forked does not report
                 return
             data = (json.dumps(message, allow_nan=False, separators=(",", ":")) + "\n").encode()
-            if len(data) > message_budget[0]:
-                data = (json.dumps({"kind": "error", "cell": None, "question":
+            if len(data) > min(message_budget[0], MAX_MESSAGE_BYTES):
+                data = (json.dumps({"kind": "error", "cell": message.get("cell"), "question":
                                     message.get("question"), "error":
-                                    "answers too large to send"}) + "\n").encode()
+                                    "the answers are too large to send to the grader "
+                                    f"(more than {MAX_MESSAGE_BYTES:,} bytes)"}) + "\n").encode()
             message_budget[0] -= len(data)
             _write_all(msg_fd, data)
 
-        _execute_notebook(job, send)
+        _execute_notebook(job, send, data)
         code = 0
     except BaseException as error:  # noqa: BLE001 - report anything, then exit
         with contextlib.suppress(BaseException):
@@ -507,11 +645,20 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
         os._exit(code)
 
 
-def _isolator_main(job: dict, msg_w: int, out_w: int, ctl_w: int, mode: str, slot: int) -> None:
+def _die_with_parent(parent: int, sig: int) -> None:
+    """Receive ``sig`` when ``parent`` dies; exit now if it already has."""
+    _prctl(_PR_SET_PDEATHSIG, sig)
+    if os.getppid() != parent:
+        os._exit(75)
+
+
+def _isolator_main(job: dict, msg_w: int, out_w: int, ctl_w: int, mode: str, slot: int,
+                   supervisor: int) -> None:
     """New session + namespaces, fork the runner, report its pid, wait. Never returns."""
     code = 72
     try:
         os.setsid()
+        _die_with_parent(supervisor, signal.SIGKILL)
         uid, gid = os.getuid(), os.getgid()
         if mode == "namespace":
             _unshare(_CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID | _CLONE_NEWIPC)
@@ -524,6 +671,7 @@ def _isolator_main(job: dict, msg_w: int, out_w: int, ctl_w: int, mode: str, slo
                 handle.write(f"0 {uid} 1")
             with open("/proc/self/gid_map", "w") as handle:
                 handle.write(f"0 {gid} 1")
+            _die_with_parent(supervisor, signal.SIGKILL)  # new credentials clear it
         go_r, go_w = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -549,21 +697,51 @@ def _isolator_main(job: dict, msg_w: int, out_w: int, ctl_w: int, mode: str, slo
         os._exit(code)
 
 
+class _Stop(Exception):  # noqa: N818
+    """Raised in a supervisor by SIGTERM: the grading run is being stopped."""
+
+
+def _raise_stop(signum: int, frame: Any) -> None:
+    raise _Stop
+
+
+def _write_record(jobdir: str, record: dict) -> None:
+    """The supervisor's exit record, in a file the job cannot write (atomic)."""
+    path = os.path.join(jobdir, "exit.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+    os.replace(path + ".tmp", path)
+
+
 def _supervise(job: dict, mode: str, slot: int) -> dict:
-    """Run one job to the end (in the supervisor process); return its exit record."""
+    """Run one job to the end (in the supervisor process); return its exit record.
+
+    SIGTERM (sent by the zygote when the grading run stops, or by the kernel when the
+    zygote dies) ends the job at once: its processes are killed and the record says
+    ``stopped``.
+    """
     limits = Limits(**job["limits"])
+    stopping = [False]
+
+    def on_term(signum: int, frame: Any) -> None:
+        stopping[0] = True
+        raise _Stop
+
+    signal.signal(signal.SIGTERM, on_term)
     with contextlib.suppress(OSError):  # orphans of the job become ours, and we reap them
         _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     msg_r, msg_w = os.pipe()
     out_r, out_w = os.pipe()
     ctl_r, ctl_w = os.pipe()
     started = time.monotonic()
+    me = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(msg_r)
         os.close(out_r)
         os.close(ctl_r)
-        _isolator_main(job, msg_w, out_w, ctl_w, mode, slot)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _isolator_main(job, msg_w, out_w, ctl_w, mode, slot, me)
     os.close(msg_w)
     os.close(out_w)
     os.close(ctl_w)
@@ -575,6 +753,8 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
     output_total = 0
     message_buffer = b""
     message_total = 0
+    dropped = 0
+    skipping = False
     open_fds = {msg_r: "msg", out_r: "out", ctl_r: "ctl"}
     status = None
     deadline = started + limits.time_s
@@ -591,89 +771,107 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
 
-    while True:
-        now = time.monotonic()
+    def stop(why: str) -> None:
+        nonlocal status, deadline
+        if status is None:
+            status = why
+            kill_all()
+            deadline = time.monotonic() + 5.0
+
+    try:
+        while True:
+            try:
+                now = time.monotonic()
+                if exit_code is None:
+                    done, wait_status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        exit_code = (128 + os.WTERMSIG(wait_status)
+                                     if os.WIFSIGNALED(wait_status)
+                                     else os.WEXITSTATUS(wait_status))
+                        exited_at = now
+                if exit_code is not None and (not open_fds or now - exited_at > 1.0):
+                    break
+                if status is None and now > deadline:
+                    stop("timeout")
+                elif status is not None and now > deadline:
+                    break
+                # with every pipe closed, only the exit is left to see: look again soon
+                ready, _, _ = select.select(list(open_fds), [], [],
+                                            0.05 if open_fds else 0.002)
+                for fd in ready:
+                    try:
+                        chunk = os.read(fd, 1 << 16)
+                    except OSError:
+                        chunk = b""
+                    if not chunk:
+                        os.close(fd)
+                        del open_fds[fd]
+                        continue
+                    kind = open_fds[fd]
+                    if kind == "ctl":
+                        ctl_buffer += chunk
+                        if runner_pid is None and b"\n" in ctl_buffer:
+                            line = ctl_buffer.split(b"\n", 1)[0].decode(errors="replace")
+                            if line.isdigit():
+                                runner_pid = int(line)
+                            else:
+                                result.write((json.dumps({"kind": "fatal", "message": line})
+                                              + "\n").encode())
+                    elif kind == "out":
+                        output_total += len(chunk)
+                        room = limits.output_keep_bytes - len(output)
+                        if room > 0:
+                            output += chunk[:room]
+                        if output_total > limits.output_kill_bytes:
+                            stop("output_limit")
+                    else:
+                        message_total += len(chunk)
+                        if message_total > limits.message_bytes:
+                            stop("output_limit")
+                            continue
+                        message_buffer += chunk
+                        lines = message_buffer.split(b"\n")
+                        message_buffer = lines.pop()
+                        for line in lines:
+                            if skipping:  # the end of a line that was too long
+                                skipping = False
+                            elif len(line) < MAX_MESSAGE_BYTES:
+                                result.write(line + b"\n")
+                            else:
+                                dropped += 1
+                        if len(message_buffer) >= MAX_MESSAGE_BYTES:
+                            if not skipping:
+                                dropped += 1
+                            message_buffer, skipping = b"", True
+            except _Stop:
+                stop("stopped")
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the clean-up below runs to its end
+        for fd in list(open_fds):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        kill_all(group=True)
         if exit_code is None:
-            done, wait_status = os.waitpid(pid, os.WNOHANG)
-            if done:
+            try:
+                _, wait_status = os.waitpid(pid, 0)
                 exit_code = (128 + os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status)
                              else os.WEXITSTATUS(wait_status))
-                exited_at = now
-        if exit_code is not None and (not open_fds or now - exited_at > 1.0):
-            break
-        if status is None and now > deadline:
-            status = "timeout"
-            kill_all()
-            deadline = now + 5.0
-        elif status is not None and now > deadline:
-            break
-        ready, _, _ = select.select(list(open_fds), [], [], 0.05)
-        for fd in ready:
+            except ChildProcessError:
+                exit_code = -1
+        reap_until = time.monotonic() + 5.0
+        while time.monotonic() < reap_until:  # no zombie of the job outlives the job
             try:
-                chunk = os.read(fd, 1 << 16)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                os.close(fd)
-                del open_fds[fd]
-                continue
-            kind = open_fds[fd]
-            if kind == "ctl":
-                ctl_buffer += chunk
-                if runner_pid is None and b"\n" in ctl_buffer:
-                    line = ctl_buffer.split(b"\n", 1)[0].decode(errors="replace")
-                    if line.isdigit():
-                        runner_pid = int(line)
-                    else:
-                        result.write((json.dumps({"kind": "fatal", "message": line}) + "\n")
-                                     .encode())
-            elif kind == "out":
-                output_total += len(chunk)
-                room = limits.output_keep_bytes - len(output)
-                if room > 0:
-                    output += chunk[:room]
-                if output_total > limits.output_kill_bytes and status is None:
-                    status = "output_limit"
-                    kill_all()
-                    deadline = time.monotonic() + 5.0
-            else:
-                message_total += len(chunk)
-                if message_total > limits.message_bytes + 1_000_000:
-                    if status is None:
-                        status = "output_limit"
-                        kill_all()
-                        deadline = time.monotonic() + 5.0
-                    continue
-                message_buffer += chunk
-                if b"\n" in message_buffer:
-                    lines = message_buffer.split(b"\n")
-                    message_buffer = lines.pop()
-                    for line in lines:
-                        result.write(line + b"\n")
-    for fd in list(open_fds):
-        os.close(fd)
-    kill_all(group=True)
-    if exit_code is None:
-        try:
-            _, wait_status = os.waitpid(pid, 0)
-            exit_code = (128 + os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status)
-                         else os.WEXITSTATUS(wait_status))
-        except ChildProcessError:
-            exit_code = -1
-    reap_until = time.monotonic() + 5.0
-    while time.monotonic() < reap_until:  # no zombie of the job outlives the job
-        try:
-            reaped, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if reaped == 0:
-            time.sleep(0.005)
-    record = {"kind": "exit", "status": status, "exit_code": exit_code,
-              "wall_s": round(time.monotonic() - started, 3),
+                reaped, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if reaped == 0:
+                time.sleep(0.002)
+        result.close()
+    record = {"kind": "exit", "status": "stopped" if stopping[0] else status,
+              "exit_code": exit_code, "wall_s": round(time.monotonic() - started, 3),
               "output": output.decode("utf-8", "replace"), "output_bytes": output_total,
-              "containment": mode}
-    result.write((json.dumps(record) + "\n").encode())
-    result.close()
+              "containment": mode, "messages_dropped": dropped}
+    _write_record(job["jobdir"], record)
     return record
 
 
@@ -711,19 +909,21 @@ def _probe(mode: str, base: str) -> bool:
     _, status = os.waitpid(pid, 0)
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return False
-    with open(os.path.join(jobdir, "result.jsonl")) as handle:
-        for line in handle:
-            message = json.loads(line)
-            if message.get("kind") == "answers":
-                answers = message["answers"]
-                # contained = the code ran, cannot see the project's other files, no network
-                return answers["net"].get("value") is False and \
-                    answers["secret"].get("value") is False
-    return False
+    answers = read_run(jobdir, job["questions"]).answers.get("probe", {})
+    # contained = the code ran, cannot see the project's other files, no network
+    return answers.get("net", {}).get("value") is False and \
+        answers.get("secret", {}).get("value") is False
 
 
 def _serve(containment: str) -> None:
-    """The zygote: warm imports, then fork one supervisor per job request on stdin."""
+    """The zygote: warm imports, then fork one supervisor per job request on stdin.
+
+    It stops when its stdin closes — the grader finished, was stopped, or died: every
+    running job is then stopped (SIGTERM to its supervisor) and the grading folder (its
+    working directory) removed.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to answer
+    signal.signal(signal.SIGTERM, _raise_stop)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
@@ -736,7 +936,8 @@ def _serve(containment: str) -> None:
 
     _warm_modules()
     _warm_data()
-    base = os.getcwd()  # the grader's private temporary folder, removed by Sandbox.close
+    _warm_explorers()
+    base = os.getcwd()  # the grader's private temporary folder
     modes = ["namespace", "userns", "none"] if os.geteuid() == 0 else ["userns", "none"]
     if containment != "auto":
         modes = [containment]
@@ -749,6 +950,11 @@ def _serve(containment: str) -> None:
 
     gc.collect()
     gc.freeze()
+    # A child's exit wakes the loop at once (instead of the next poll).
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     out = sys.stdout.buffer
     # Each zygote has its own block of job uids, so two graders on one machine never share.
     uid_base = UID_BASE + (os.getpid() % UID_BLOCKS) * UID_SLOTS
@@ -761,51 +967,94 @@ def _serve(containment: str) -> None:
     free_slots = list(range(1, UID_SLOTS))
     stdin_fd = sys.stdin.fileno()
     buffer = b""
-    stdin_open = True
-    while stdin_open or children:
-        ready, _, _ = select.select([stdin_fd] if stdin_open else [], [], [], 0.02)
-        if ready:
-            chunk = os.read(stdin_fd, 1 << 16)
-            if not chunk:
-                stdin_open = False
-            buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                try:
-                    job = json.loads(line)
-                except ValueError:
-                    continue
-                slot = free_slots.pop(0) if free_slots else 1
-                if mode == "namespace":
-                    os.chown(job["workdir"], uid_base + slot, uid_base + slot)
-                job["uid"] = uid_base + slot
-                pid = os.fork()
-                if pid == 0:
-                    os.close(stdin_fd)
-                    code = 0
+    me = os.getpid()
+    try:
+        while True:
+            ready, _, _ = select.select([stdin_fd, wake_r], [], [], 1.0)
+            if wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(wake_r, 4096)
+            if stdin_fd in ready:
+                chunk = os.read(stdin_fd, 1 << 16)
+                if not chunk:
+                    break  # the grader is done (or gone): stop everything
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
                     try:
-                        _supervise(job, mode, slot)
-                    except BaseException:  # noqa: BLE001
-                        code = 1
-                    finally:
-                        os._exit(code)
-                children[pid] = job["id"]
-                slots[pid] = slot
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            job_id = children.pop(pid, None)
-            if pid in slots:
-                free_slots.append(slots.pop(pid))
-            if job_id is not None:
-                ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+                        job = json.loads(line)
+                    except ValueError:
+                        continue
+                    slot = free_slots.pop(0) if free_slots else 1
+                    if mode == "namespace" or (mode == "none" and os.geteuid() == 0):
+                        os.chown(job["workdir"], uid_base + slot, uid_base + slot)
+                    job["uid"] = uid_base + slot
+                    pid = os.fork()
+                    if pid == 0:
+                        code = 0
+                        try:
+                            os.close(stdin_fd)
+                            signal.set_wakeup_fd(-1)
+                            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                            _die_with_parent(me, signal.SIGTERM)
+                            _supervise(job, mode, slot)
+                        except BaseException:  # noqa: BLE001
+                            code = 1
+                        finally:
+                            os._exit(code)
+                    children[pid] = job["id"]
+                    slots[pid] = slot
+            _reap(children, slots, free_slots, out)
+    except _Stop:
+        pass
+    finally:
+        _stop_children(children)
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _reap(children: dict[int, str], slots: dict[int, int], free_slots: list[int],
+          out: Any) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        job_id = children.pop(pid, None)
+        if pid in slots:
+            free_slots.append(slots.pop(pid))
+        if job_id is not None:
+            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            with contextlib.suppress(OSError, ValueError):
                 out.write((json.dumps({"kind": "done", "id": job_id, "ok": ok}) + "\n")
                           .encode())
                 out.flush()
+
+
+def _stop_children(children: dict[int, str]) -> None:
+    """Stop every running job: SIGTERM to each supervisor, then SIGKILL after a while."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    until = time.monotonic() + 8.0
+    while children and time.monotonic() < until:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid:
+            children.pop(pid, None)
+        else:
+            time.sleep(0.01)
+    for pid in list(children):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 def _warm_modules() -> None:
@@ -850,11 +1099,40 @@ def _warm_data() -> None:
         pass
 
 
+def _warm_explorers() -> None:
+    """Build each claim explorer once with its defaults, in the zygote.
+
+    A problem set may show an explorer (ungraded); its first build in a fresh process
+    costs several times a later one (its tables, Altair's and ipywidgets' first-use work),
+    so every submission would pay that. Built once here, every child starts warm.
+    """
+    import importlib
+    import pkgutil
+
+    try:
+        import course.widgets as package
+    except Exception:  # noqa: BLE001
+        return
+    for info in pkgutil.iter_modules(package.__path__):
+        with contextlib.suppress(Exception):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, function in vars(module).items():
+                if name.endswith("_explorer") and callable(function) \
+                        and getattr(function, "__module__", "") == module.__name__:
+                    with contextlib.suppress(Exception):
+                        function()
+
+
 # ------------------------------------------------------------------------- grader side
 
 
 class Sandbox:
     """The grader's handle on a warm zygote; use as a context manager.
+
+    :meth:`submit` starts a job, :meth:`finished` says which jobs are done (their folders
+    are kept until :meth:`release`), :meth:`result` reads a finished job's messages through
+    the trust boundary. :meth:`wait` and :meth:`run` do all of that in one call.
+    :meth:`close` stops every job still running and removes every file of this sandbox.
 
     Examples
     --------
@@ -867,13 +1145,15 @@ class Sandbox:
         self._containment = containment
         self._proc: subprocess.Popen | None = None
         self._base: str | None = None
+        self._lock: int | None = None
         self._buffer = b""
         self._jobs: dict[str, str] = {}
+        self._questions: dict[str, dict[str, list[str]]] = {}
         self._seq = 0
         self.containment = "none"
         self.uids: tuple[int, int] = (UID_BASE, UID_BASE)
         self._process_mode = False
-        self._done: list[tuple[str, RunResult]] = []
+        self._done: list[str] = []
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -885,8 +1165,10 @@ class Sandbox:
     def start(self) -> None:
         if self._proc is not None or self._process_mode:
             return
-        self._base = tempfile.mkdtemp(prefix="course-grade-")
+        _remove_stale_folders()
+        self._base = tempfile.mkdtemp(prefix=_PREFIX)
         os.chmod(self._base, 0o711)
+        self._lock = _hold_lock(self._base)
         if self._containment == "process" or not hasattr(os, "fork"):
             self._process_mode = True
             self.containment = "process"
@@ -897,10 +1179,12 @@ class Sandbox:
                     "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1",
                     "HOME": self._base})
         log = open(os.path.join(self._base, "zygote.log"), "wb")  # noqa: SIM115
+        # Its own session: a Ctrl-C in the terminal reaches the grader only, which then
+        # stops the zygote (and every job) by closing its stdin.
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "course.grading.sandbox", self._containment],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-            cwd=self._base, env=env, close_fds=True)
+            cwd=self._base, env=env, close_fds=True, start_new_session=True)
         log.close()
         hello = self._read_line(timeout=120)
         if hello is None or hello.get("kind") != "ready":
@@ -910,28 +1194,41 @@ class Sandbox:
         self.uids = tuple(hello.get("uids", (UID_BASE, UID_BASE)))
 
     def close(self) -> None:
+        """Stop every job still running, end the zygote and remove this sandbox's files."""
         self._process_mode = False
         if self._proc is not None:
-            with contextlib.suppress(OSError):
-                self._proc.stdin.close()
+            with contextlib.suppress(OSError, ValueError):
+                self._proc.stdin.close()  # the zygote stops its jobs and exits
             try:
-                self._proc.wait(timeout=30)
+                self._proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.kill()
                 self._proc.wait()
+            with contextlib.suppress(OSError, ValueError):
+                self._proc.stdout.close()
             self._proc = None
         if self._base:
             _remove_tree(self._base)
             self._base = None
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock)
+            self._lock = None
+        self._jobs.clear()
+        self._done.clear()
+
+    def fileno(self) -> int:
+        """The zygote's output pipe, for ``select`` (process mode: ``-1``)."""
+        return self._proc.stdout.fileno() if self._proc is not None else -1
 
     def _read_line(self, timeout: float) -> dict | None:
         assert self._proc is not None
         fd = self._proc.stdout.fileno()
         end = time.monotonic() + timeout
         while b"\n" not in self._buffer:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
+            left = max(0.0, end - time.monotonic())
             ready, _, _ = select.select([fd], [], [], left)
             if not ready:
                 return None
@@ -942,9 +1239,13 @@ class Sandbox:
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
 
-    def submit(self, notebook: str | os.PathLike, questions: dict[str, list[str]],
-               limits: Limits) -> str:
-        """Start running ``notebook``; returns a job id for :meth:`wait`."""
+    def submit(self, notebook: str | os.PathLike | None, questions: dict[str, list[str]],
+               limits: Limits, *, data: bytes | None = None) -> str:
+        """Start running a notebook; returns a job id.
+
+        Give the notebook's bytes as ``data`` (the grader gives what it already read and
+        checked, so the file is never opened twice) or its path as ``notebook``.
+        """
         if self._proc is None and not self._process_mode:
             self.start()
         self._seq += 1
@@ -956,36 +1257,65 @@ class Sandbox:
         newroot = os.path.join(jobdir, "root")
         os.mkdir(newroot, 0o700)
         target = os.path.join(workdir, "submission.ipynb")
-        with open(notebook, "rb") as source, open(target, "wb") as copy:
-            while chunk := source.read(1 << 20):
-                copy.write(chunk)
+        with open(target, "wb") as copy:
+            if data is not None:
+                copy.write(data)
+            else:
+                with open(notebook, "rb") as source:
+                    while chunk := source.read(1 << 20):
+                        copy.write(chunk)
         os.chmod(target, 0o644)
         job = {"id": job_id, "jobdir": jobdir, "workdir": workdir, "newroot": newroot,
                "notebook": target, "questions": questions, "limits": asdict(limits)}
+        self._jobs[job_id] = jobdir
+        self._questions[job_id] = questions
         if self._process_mode:
             _run_in_process(job)
-            self._done.append((job_id, _collect(jobdir)))
-            _remove_tree(jobdir)
+            self._done.append(job_id)
             return job_id
         self._proc.stdin.write((json.dumps(job) + "\n").encode())
         self._proc.stdin.flush()
-        self._jobs[job_id] = jobdir
         return job_id
 
-    def wait(self, timeout: float = 3600) -> list[tuple[str, RunResult]]:
-        """Wait for at least one job to finish; return ``[(job_id, result), ...]``."""
+    def finished(self, timeout: float = 3600) -> list[str]:
+        """Wait up to ``timeout`` s for at least one job to finish; return their ids.
+
+        Their folders stay until :meth:`release`.
+        """
         if self._done:
-            finished, self._done = self._done, []
-            return finished
-        finished = []
+            done, self._done = self._done, []
+            return done
+        if self._proc is None:
+            return []
+        done = []
         line = self._read_line(timeout)
         while line is not None:
             if line.get("kind") == "done" and line.get("id") in self._jobs:
-                jobdir = self._jobs.pop(line["id"])
-                finished.append((line["id"], _collect(jobdir)))
-                _remove_tree(jobdir)
+                done.append(line["id"])
             line = self._read_line(0) if b"\n" in self._buffer else None
-        return finished
+        return done
+
+    def jobdir(self, job_id: str) -> str:
+        return self._jobs[job_id]
+
+    def result(self, job_id: str) -> RunResult:
+        """Read a finished job's messages (through the trust boundary)."""
+        return read_run(self._jobs[job_id], self._questions.get(job_id))
+
+    def release(self, job_id: str) -> None:
+        """Remove a finished job's folder."""
+        self._questions.pop(job_id, None)
+        jobdir = self._jobs.pop(job_id, None)
+        if jobdir:
+            _remove_tree(jobdir)
+
+    def wait(self, timeout: float = 3600) -> list[tuple[str, RunResult]]:
+        """Wait for at least one job to finish; return ``[(job_id, result), ...]``."""
+        out = []
+        for job_id in self.finished(timeout):
+            out.append((job_id, self.result(job_id)))
+            self.release(job_id)
+        return out
 
     def run(self, notebook: str | os.PathLike, questions: dict[str, list[str]],
             limits: Limits | None = None) -> RunResult:
@@ -1001,84 +1331,56 @@ class Sandbox:
         return len(self._jobs)
 
 
+_PREFIX = "course-grade-"
+
+
+def _hold_lock(base: str) -> int | None:
+    """Lock ``base/.lock`` for as long as this process lives (a live grader's mark)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    fd = os.open(os.path.join(base, ".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _remove_stale_folders() -> None:
+    """Remove grading folders left by a grader (and zygote) that were killed outright.
+
+    A folder is stale when nobody holds its lock; folders of live graders — ours or
+    another user's — are left alone.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return
+    root = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        folder = os.path.join(root, name)
+        try:
+            if os.lstat(folder).st_uid != os.getuid():
+                continue
+            fd = os.open(os.path.join(folder, ".lock"), os.O_RDWR | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live grader holds it
+        finally:
+            os.close(fd)
+        _remove_tree(folder)
+
+
 def _remove_tree(path: str) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
-
-
-def _collect(jobdir: str) -> RunResult:
-    """Read a finished job's result.jsonl into a :class:`RunResult` (untrusted lines)."""
-    result = RunResult(status="failed", message="the runner did not report")
-    record: dict = {}
-    done = False
-    fatal = None
-    try:
-        handle = open(os.path.join(jobdir, "result.jsonl"), "rb")  # noqa: SIM115
-    except OSError:
-        return result
-    with handle:
-        for raw in handle:
-            try:
-                message = json.loads(raw)
-            except ValueError:
-                continue
-            if type(message) is not dict:
-                continue
-            kind = message.get("kind")
-            if kind == "answers" and type(message.get("question")) is str \
-                    and type(message.get("answers")) is dict:
-                result.answers[message["question"]] = message["answers"]
-            elif kind == "error":
-                result.cell_errors.append({"cell": message.get("cell"),
-                                           "question": message.get("question"),
-                                           "error": str(message.get("error"))[:2000]})
-            elif kind == "start" and type(message.get("cell")) is int:
-                result.last_cell = message["cell"]
-            elif kind == "plan":
-                cells = message.get("answer_cells")
-                result.answer_cells_found = [c for c in cells if type(c) is str] \
-                    if type(cells) is list else []
-                if type(message.get("n_cells")) is int:
-                    result.n_cells = message["n_cells"]
-            elif kind == "done":
-                done = True
-            elif kind == "fatal":
-                fatal = str(message.get("message"))[:2000]
-            elif kind == "exit":
-                record = message
-    result.output = str(record.get("output", ""))
-    result.output_bytes = int(record.get("output_bytes", 0) or 0)
-    result.wall_s = float(record.get("wall_s", 0.0) or 0.0)
-    result.containment = str(record.get("containment", "none"))
-    status = record.get("status")
-    code = record.get("exit_code")
-    where = f" (during cell {result.last_cell + 1})" if result.last_cell is not None else ""
-    if status == "timeout":
-        result.status = "timeout"
-        result.message = f"stopped after the time limit{where}; later questions were not graded"
-    elif status == "output_limit":
-        result.status = "output_limit"
-        result.message = f"stopped for printing too much output{where}"
-    elif done and code == 0:
-        result.status = "ok"
-        result.message = ""
-    elif fatal and not result.answers:
-        result.status = "failed"
-        result.message = f"the notebook could not be run: {fatal}"
-    elif code in (128 + signal.SIGXCPU, 128 + signal.SIGKILL) and status is None:
-        result.status = "crashed"
-        result.message = (f"the Python process was killed{where} (CPU time or memory limit); "
-                          "later questions were not graded")
-    elif type(code) is int and code > 128:
-        result.status = "crashed"
-        result.message = (f"the Python process crashed with signal {code - 128}{where}; "
-                          "later questions were not graded")
-    else:
-        result.status = "exited"
-        result.message = (f"the notebook ended the Python process part-way{where} "
-                          f"(exit code {code}, e.g. os._exit); later questions were not graded")
-    return result
 
 
 def _run_in_process(job: dict) -> None:
@@ -1114,8 +1416,7 @@ def _run_in_process(job: dict) -> None:
               "wall_s": round(time.monotonic() - started, 3),
               "output": output.decode("utf-8", "replace"),
               "output_bytes": os.path.getsize(out_path), "containment": "process"}
-    with open(os.path.join(jobdir, "result.jsonl"), "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record) + "\n")
+    _write_record(jobdir, record)
 
 
 def _one(job_path: str) -> None:
@@ -1134,6 +1435,8 @@ def _one(job_path: str) -> None:
         sys.stdout = _CappedWriter(1, budget)
         sys.stderr = _CappedWriter(2, budget)
         _silence_self_checks()
+        with open(job["notebook"], "rb") as handle:
+            data = handle.read()
         messages = open(os.path.join(job["jobdir"], "result.jsonl"), "ab",  # noqa: SIM115
                         buffering=0)
         main_pid = os.getpid()
@@ -1142,7 +1445,7 @@ def _one(job_path: str) -> None:
             if os.getpid() == main_pid:
                 messages.write((json.dumps(message, allow_nan=False) + "\n").encode())
 
-        _execute_notebook(job, send)
+        _execute_notebook(job, send, data)
         code = 0
     finally:
         os._exit(code)

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import InputError
-from course.grading import answers as codec
-from course.grading import testing
+from course.grading import testing, untrusted
+from course.grading.assignment import written_answer_given
+from course.grading.public_checks import exercise_prompts, load_public_checks
 from course.grading.sandbox import Limits, RunResult, Sandbox
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -134,8 +135,6 @@ def _assignment_of(notebook: dict, path: Path) -> str:
 
 
 def _public(assignment: str) -> tuple[list, dict]:
-    from course.grading.checker import load_public_checks
-
     try:
         return load_public_checks(assignment)
     except InputError as error:
@@ -181,12 +180,12 @@ def submit(path: str | os.PathLike, student_id: Any, *, assignment: str | None =
                 source = cell.get("source", "")
                 manual_text[qid] = "".join(source) if type(source) is list else str(source)
     reports = []
+    prompts = exercise_prompts(found)
     for qid, info in questions.items():
         kind = info.get("kind", "auto")
         title = str(info.get("title") or qid)
         if kind == "manual":
-            text = manual_text.get(qid, "").strip()
-            answered = bool(text) and "Type your answer here" not in text
+            answered = written_answer_given(manual_text.get(qid, ""), prompts.get(qid))
             reports.append(QuestionReport(qid, title, kind, answered))
             continue
         sent = run.answers.get(qid)
@@ -195,17 +194,12 @@ def submit(path: str | os.PathLike, student_id: Any, *, assignment: str | None =
         if sent is None:
             problem = run.message or "its cell did not run"
         else:
+            decoded, _ = untrusted.decode_answers(sent, required[qid])
             for var in required[qid]:
-                try:
-                    value = codec.decode(sent.get(var))
-                except codec.AnswerFormatError as error:
-                    value = codec.Unsupported("unknown", str(error))
-                if type(value) is codec.Missing:
+                if var not in decoded:
                     problem = problem or f"`{var}` is not defined after its cell runs"
                     continue
-                issue = testing.answer_problem(var, value)
-                problem = problem or (issue or "")
-                decoded[var] = value
+                problem = problem or (testing.answer_problem(var, decoded[var]) or "")
         checks = testing.run_tests(tests, decoded, questions=[qid], required={qid: required[qid]})
         reports.append(QuestionReport(qid, title, kind, not problem, checks, problem))
     report = SubmitReport(found, student_id, reports, run.cell_errors, run)

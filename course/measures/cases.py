@@ -231,6 +231,39 @@ def conflicts(table: pd.DataFrame, keys=None) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
+def date_label(as_of: str) -> str:
+    """A case table's ``as_of`` as words: ``"2009-10-01"`` -> ``"1 October 2009"``.
+
+    A date the source does not state is marked "(inferred)" in the table; the label
+    says what was inferred (the table's ``date_basis`` says how).
+
+    Examples
+    --------
+    >>> date_label("2009-10-01"), date_label("2010-11 (inferred)"), date_label("2011")
+    ('1 October 2009', 'November 2010 (month inferred)', '2011')
+    """
+    text = str(as_of).strip()
+    inferred = text.endswith("(inferred)")
+    core = text.removesuffix("(inferred)").strip()
+    parts = core.split("-")
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        return text
+    if len(numbers) == 3 and 1 <= numbers[1] <= 12:
+        words = f"{numbers[2]} {months[numbers[1] - 1]} {numbers[0]}"
+    elif len(numbers) == 2 and 1 <= numbers[1] <= 12:
+        words = f"{months[numbers[1] - 1]} {numbers[0]}"
+    else:
+        words = core
+    if inferred:
+        what = {3: "date", 2: "month"}.get(len(numbers), "year")
+        words += f" ({what} inferred)"
+    return words
+
+
 def isaf_dates(isaf: pd.DataFrame) -> pd.DataFrame:
     """The dates in the ISAF table, with how many nations each reports and the date basis."""
     _table(isaf, "the ISAF table", ["as_of", "nation", "troops"])

@@ -93,6 +93,56 @@ SOURCES = {
 LAST_SYSTEM_YEAR = 2016
 
 
+#: Plainer names than the COW list's for the codes students meet most (charts, verdicts).
+PLAIN_NAMES = {"USA": "United States", "UKG": "United Kingdom", "RUS": "Russia / USSR",
+               "GFR": "West Germany", "GDR": "East Germany", "ROK": "South Korea",
+               "PRK": "North Korea", "AUH": "Austria-Hungary"}
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> dict[str, str]:
+    states = _load("states")
+    names = dict(zip(states["stateabb"].astype(str), states["statenme"].astype(str),
+                     strict=True))
+    return {**names, **PLAIN_NAMES}
+
+
+def state_name(abbreviation: str) -> str:
+    """The name behind a COW state abbreviation: ``"GFR"`` -> ``"West Germany"``.
+
+    COW's abbreviations (GFR, UKG, AUH, ...) label the charts and verdicts of lesson 01;
+    this gives the name that explains each (the ``states`` table, with plainer names for
+    a few). An unknown abbreviation is returned unchanged.
+
+    Examples
+    --------
+    >>> state_name("GFR"), state_name("IND"), state_name("RUS")
+    ('West Germany', 'India', 'Russia / USSR')
+    """
+    return _state_names().get(str(abbreviation).strip().upper(), str(abbreviation))
+
+
+def state_abbreviation(text: str) -> str | None:
+    """The COW abbreviation for a typed abbreviation or name, or None if there is none.
+
+    Examples
+    --------
+    >>> state_abbreviation("ind"), state_abbreviation(" India "), state_abbreviation("Brazil")
+    ('IND', 'IND', 'BRA')
+    >>> state_abbreviation("West Germany"), state_abbreviation("Atlantis") is None
+    ('GFR', True)
+    """
+    wanted = " ".join(str(text).split()).casefold()
+    names = _state_names()
+    if wanted.upper() in names:
+        return wanted.upper()
+    by_name = {name.casefold(): abb for abb, name in names.items()}
+    states = _load("states")
+    by_name.update({str(name).casefold(): str(abb) for abb, name in
+                    zip(states["stateabb"], states["statenme"], strict=True)})
+    return by_name.get(wanted)
+
+
 # --------------------------------------------------------------------------- indices
 def _as_shares(shares: Iterable[float]) -> np.ndarray:
     values = np.asarray(list(shares), dtype=float)
@@ -534,18 +584,8 @@ def first_year_ahead(a: int | str, b: int | str, measure: str = "cinc", start: i
     >>> first_year_ahead("USA", "UKG", start=1, end=2, capabilities=caps)
     2
     """
-    shares = capability_shares(measure, start, end, powers=[a, b], missing="skip",
-                               capabilities=capabilities, gdp=gdp)
-    code_a = _resolve_powers([a], shares)[0]
-    code_b = _resolve_powers([b], shares)[0]
-    if code_a == code_b:
-        raise InputError(f"pass two different states, got {a!r} and {b!r}")
-    wide = shares.pivot(index="year", columns="ccode", values="value")
-    if code_a not in wide or code_b not in wide:
-        raise InputError(f"{a!r} or {b!r} has no {MEASURE_SHORT[measure]} data in {start}–{end}")
-    ahead = wide[code_a] > wide[code_b]
-    years = ahead[ahead].index
-    return int(years[0]) if len(years) else None
+    years = years_ahead(a, b, measure, start, end, capabilities=capabilities, gdp=gdp)
+    return years[0] if years else None
 
 
 def years_ahead(a: int | str, b: int | str, measure: str = "cinc", start: int = 1816,

@@ -32,6 +32,15 @@ from course.widgets.base import Explorer, View
 COLD_WAR, NINETEENTH = "1946–1989", "1816–1913"
 
 
+def _sentence_case(label: str) -> str:
+    """First letter up, the rest as written ("every ATOP alliance" -> "Every ATOP alliance").
+
+    >>> _sentence_case("every ATOP alliance")
+    'Every ATOP alliance'
+    """
+    return label[:1].upper() + label[1:]
+
+
 def alignment_view(window: int = 5, obligation: str = "any", threshold: int = 2,
                    era: str = NINETEENTH, pacts: str = "all") -> View:
     """Competition-with-cooperation and alliance turnover by era, for one setting.
@@ -144,13 +153,15 @@ def alignment_explorer(window: int = 5, obligation: str = "any", threshold: int 
         "window": widgets.IntSlider(value=window, min=1, max=10, step=1,
                                     description="Window (yrs)", continuous_update=False),
         "obligation": widgets.Dropdown(
-            options=[(label.capitalize(), key) for key, label in alignment.OBLIGATIONS.items()],
+            options=[(_sentence_case(label), key)
+                     for key, label in alignment.OBLIGATIONS.items()],
             value=obligation, description="Alliances"),
         "threshold": widgets.Dropdown(
             options=[(f"{k} {v}", k) for k, v in alignment.HOSTILITY.items() if k >= 2],
             value=threshold, description="Hostility ≥"),
         "pacts": widgets.Dropdown(
-            options=[(label.capitalize(), key) for key, label in alignment.PACT_RULES.items()],
+            options=[(_sentence_case(label), key)
+                     for key, label in alignment.PACT_RULES.items()],
             value=pacts, description="Treaties"),
         "era": widgets.Dropdown(options=list(alignment.ERAS), value=era, description="Era"),
     }

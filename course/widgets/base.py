@@ -10,7 +10,9 @@ An explorer is a thin shell. All the work happens in a pure function
 The latest :class:`View` is kept on ``explorer.current`` so a test can set
 ``explorer.controls["measure"].value = "gdp"`` and assert on ``explorer.current``.
 Errors from bad combinations (an empty year range, say) are shown as a message in
-the widget instead of a traceback.
+the widget instead of a traceback, and so is a control's own ``error`` (a typed entry
+it cannot read, see :mod:`course.widgets.controls`): the message replaces the chart
+until the entry is mended, so nothing is silently replaced.
 
 Every control is laid out so its text is never cut (:func:`fit_control`): labels take
 the room they need, a dropdown is as wide as its longest choice, and a slider's readout
@@ -103,7 +105,9 @@ EXPLORER_CSS = """
 .course-explorer .widget-label { max-width: none; overflow: visible; text-overflow: clip; }
 .course-explorer .widget-dropdown { width: max-content !important; max-width: 100%; }
 .course-explorer .widget-dropdown > select { flex: 0 0 auto; width: auto; max-width: none; }
+.course-explorer .widget-toggle-buttons { display: flex; align-items: center; }
 .course-explorer .widget-toggle-button { width: auto; min-width: max-content; }
+.course-explorer .widget-checkbox { width: max-content; margin-right: 1em; }
 """
 
 
@@ -116,11 +120,17 @@ def fit_control(control: widgets.Widget) -> widgets.Widget:
     >>> fit_control(slider).style.description_width
     'initial'
     """
+    if isinstance(control, widgets.Box):  # a control made of parts (course.widgets.controls)
+        for part in control.children:
+            fit_control(part)
+        return control
     style = getattr(control, "style", None)
     if getattr(control, "description", "") and hasattr(style, "description_width"):
         style.description_width = "initial"
     if isinstance(control, widgets.Dropdown):
         control.layout.width = "max-content"
+    if isinstance(control, widgets.ToggleButtons):  # each button as wide as its label
+        control.style.button_width = "max-content"
     return control
 
 
@@ -147,20 +157,23 @@ class Explorer:
         Each control's ``value`` is passed to ``view`` under its name.
     title : str, optional
         Shown above the controls.
+    rows : list of list of str, optional
+        The controls' names, row by row, to keep related controls together (e.g. the
+        set of powers beside the states added to it). Default: one row that wraps.
     """
 
     def __init__(self, view: Callable[..., View], controls: Mapping[str, widgets.Widget],
-                 title: str = ""):
+                 title: str = "", rows: list[list[str]] | None = None):
         self.view = view
         self.controls = dict(controls)
         self.current: View | None = None
         self.error: str | None = None
+        self._shown: tuple | None = None
         self.chart_output = widgets.Output()
         self.verdict_html = widgets.HTML()
         header = ([widgets.HTML(f"<b>{html.escape(title)}</b>",
                                 _dom_classes=("course-explorer-title",))] if title else [])
-        controls_box = widgets.HBox(list(self.controls.values()),
-                                    layout=widgets.Layout(flex_flow="row wrap"))
+        controls_box = widgets.VBox(self._rows(rows))
         self.widget = readable(widgets.VBox([*header, controls_box, self.verdict_html,
                                              self.chart_output]), self.controls.values())
         # Class names the course's deck styles hook on (jupyter/labextensions/
@@ -170,25 +183,52 @@ class Explorer:
         self.verdict_html.add_class("course-explorer-verdict")
         self.chart_output.add_class("course-explorer-chart")
         for control in self.controls.values():
-            control.observe(self._on_change, names="value")
+            names = ["value", "error"] if control.has_trait("error") else ["value"]
+            control.observe(self._on_change, names=names)
         self.refresh()
+
+    def _rows(self, rows: list[list[str]] | None) -> list[widgets.Box]:
+        if rows is None:
+            rows = [list(self.controls)]
+        placed = [name for row in rows for name in row]
+        if sorted(placed) != sorted(self.controls):
+            raise ValueError(f"rows must name each control once: {sorted(self.controls)}, "
+                             f"got {placed}")
+        return [widgets.HBox([self.controls[name] for name in row],
+                             layout=widgets.Layout(flex_flow="row wrap",
+                                                   align_items="center"),
+                             _dom_classes=("course-explorer-row",))
+                for row in rows]
 
     def params(self) -> dict[str, Any]:
         """The current control values, as keyword arguments for ``view``."""
         return {name: control.value for name, control in self.controls.items()}
 
+    def control_errors(self) -> list[str]:
+        """Messages of the controls that hold an entry they cannot read (see ``controls``)."""
+        return [control.error for control in self.controls.values()
+                if getattr(control, "error", "")]
+
     def refresh(self) -> View | None:
         """Recompute the view from the controls and redraw."""
-        try:
-            self.current = self.view(**self.params())
-            self.error = None
-        except CourseError as error:
-            self.current, self.error = None, str(error)
+        problems = self.control_errors()
+        self._shown = (self.params(), problems)
+        if problems:
+            self.current, self.error = None, " ".join(problems)
+        else:
+            try:
+                self.current = self.view(**self.params())
+                self.error = None
+            except CourseError as error:
+                self.current, self.error = None, str(error)
         self._draw()
         return self.current
 
     def _on_change(self, _change) -> None:
-        self.refresh()
+        # A typed entry may change a control's value and clear its error together:
+        # recompute once for the pair.
+        if self._shown != (self.params(), self.control_errors()):
+            self.refresh()
 
     def _draw(self) -> None:
         if self.error:

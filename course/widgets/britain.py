@@ -1,7 +1,9 @@
 """Explorers for lesson 03: Britain's capabilities against its rivals, and its disputes.
 
 Each explorer is an :class:`course.widgets.base.Explorer` over a pure ``*_view``
-function that tests call directly.
+function that tests call directly. The powers are tick boxes (Britain is always in, and
+its box says so); years are typed into two boxes or set with the slider beside them
+(:mod:`course.widgets.controls`).
 
 Examples
 --------
@@ -23,6 +25,8 @@ from course.charts import britain as charts
 from course.errors import InputError
 from course.measures import britain
 from course.widgets.base import Explorer, View
+from course.widgets.controls import Checklist, YearRange
+from course.widgets.typed import parse_years
 
 #: Measures offered by the capability explorer (label -> key).
 MEASURE_OPTIONS = [
@@ -60,7 +64,7 @@ def capability_view(measure: str = "cinc", powers=("UKG", "GMY", "FRN", "RUS", "
         never passed Britain or was already ahead), ``details["rank"]`` is Britain's
         rank in the last year.
     """
-    start, end = years
+    start, end = parse_years(years)
     codes = [britain.state_code(p) for p in powers]
     rivals = [c for c in codes if c != britain.UK]
     if not rivals:
@@ -111,18 +115,29 @@ def _ordinal(n: int) -> str:
 
 def capability_explorer(measure: str = "cinc", powers=("UKG", "GMY", "FRN", "RUS", "USA"),
                         years=(1870, 1914)) -> Explorer:
-    """Explorer: pick a measure, the powers and the years; see who passed Britain when."""
+    """Explorer: pick a measure, the powers and the years; see who passed Britain when.
+
+    Examples
+    --------
+    >>> explorer = capability_explorer(powers=("UKG", "GMY"))
+    >>> explorer.controls["powers"].boxes["USA"].value = True  # a plain click adds one
+    >>> explorer.controls["powers"].value
+    ('UKG', 'GMY', 'USA')
+    """
+    codes = {britain.ABBREVIATIONS.get(britain.state_code(p), p) for p in powers}
     controls = {
         "measure": widgets.Dropdown(options=MEASURE_OPTIONS, value=measure,
                                     description="measure",
                                     layout=widgets.Layout(width="380px")),
-        "powers": widgets.SelectMultiple(options=POWER_OPTIONS, value=tuple(powers),
-                                         description="powers", rows=5),
-        "years": widgets.IntRangeSlider(value=tuple(years), min=1865, max=1914, step=1,
-                                        description="years", continuous_update=False),
+        "powers": Checklist(POWER_OPTIONS, value=tuple(codes), fixed=("UKG",),
+                            description="powers",
+                            fixed_reason="Britain is always shown: each rival is compared "
+                                         "with it"),
+        "years": YearRange(tuple(years), min=1865, max=1914, description="years"),
     }
     return Explorer(capability_view, controls,
-                    title="C4: Was Britain still the strongest power among equals?")
+                    title="C4: Was Britain still the strongest power among equals?",
+                    rows=[["measure", "years"], ["powers"]])
 
 
 HOSTILITY_OPTIONS = [(f"{level} {name}", level) for level, name in britain.HOSTILITY.items()]
@@ -140,7 +155,11 @@ def disputes_view(years=(1870, 1914), split: int = 1905, min_hostility: int = 1,
         ``details["counts"]`` maps (period, opponent) to the number of disputes,
         ``details["most"]`` maps each period to the opponent(s) with most disputes.
     """
-    start, end = years
+    start, end = parse_years(years)
+    if not start < int(split) <= end:
+        raise InputError(f"the second period must start after the first year and by the "
+                         f"last: choose '2nd period from' between {start + 1} and {end} "
+                         f"(it is {split})")
     periods = [(start, split - 1), (split, end)]
     table = britain.disputes_by_period(opponents, periods, min_hostility)
     sentences, most = [], {}
@@ -175,8 +194,7 @@ def disputes_explorer(years=(1870, 1914), split: int = 1905, min_hostility: int 
                       ) -> Explorer:
     """Explorer: move the dividing year and the hostility threshold; recount disputes."""
     controls = {
-        "years": widgets.IntRangeSlider(value=tuple(years), min=1816, max=1914, step=1,
-                                        description="years", continuous_update=False),
+        "years": YearRange(tuple(years), min=1816, max=1914, description="years"),
         "split": widgets.IntSlider(value=split, min=1817, max=1914, step=1,
                                    description="2nd period from", continuous_update=False,
                                    style={"description_width": "initial"}),

@@ -33,6 +33,8 @@ from course.charts import burden as charts
 from course.errors import InputError
 from course.measures import burden as measures
 from course.widgets.base import Explorer, View
+from course.widgets.controls import YearRange
+from course.widgets.typed import parse_years
 
 __all__ = ["ISAF_BASES", "NATO_MEASURES", "isaf_explorer", "isaf_view", "model_explorer",
            "model_view", "nato_explorer", "nato_view"]
@@ -168,10 +170,15 @@ def _correlation_verdict(data: pd.DataFrame, ya: int, yb: int, without_us: bool)
             + (f" ({year_spans(significant['year'])})" if k else "") + ". ")
     if k / n >= 0.5 and rho.mean() >= 0.3:
         return text + "Bigger allies carried heavier burdens, as Olson & Zeckhauser predict."
+    if rho.mean() > 0 and k == 0:
+        return text + ("The sign is the one the model predicts, but in none of these years "
+                       "is the correlation strong enough to tell from chance.")
+    if rho.mean() > 0 and k / n < 0.5:
+        return text + (f"The sign is the one the model predicts, but in most of these years "
+                       f"({n - k} of {n}) the correlation is too weak to tell from chance.")
     if rho.mean() > 0:
-        return text + ("The sign is the one the model predicts, but in "
-                       + ("none" if k == 0 else "most") + " of these years is the "
-                       "correlation strong enough to tell from chance.")
+        return text + (f"It is significant in most years but weak (mean {rho.mean():.2f}, "
+                       "below 0.3): size orders the burdens only loosely.")
     return text + "Size does not order the burdens in these years."
 
 
@@ -200,9 +207,7 @@ def nato_view(measure: str, years: tuple[int, int], tables: dict | None = None,
     """
     if measure not in NATO_MEASURES:
         raise InputError(f"unknown measure {measure!r}; choose one of {list(NATO_MEASURES)}")
-    first, last = int(years[0]), int(years[1])
-    if first > last:
-        raise InputError(f"the first year ({first}) is after the last ({last})")
+    first, last = parse_years(years)
     key = NATO_MEASURES[measure]
     tables = _course_tables() if tables is None else tables
     correlation = key.startswith("correlation")
@@ -273,9 +278,8 @@ def nato_explorer(tables: dict | None = None, measure: str | None = None,
         "measure": widgets.Dropdown(options=list(NATO_MEASURES), description="measure",
                                     value=measure or list(NATO_MEASURES)[0],
                                     layout=widgets.Layout(width="480px")),
-        "years": widgets.IntRangeSlider(value=tuple(years), min=1949, max=2024,
-                                        description="years",
-                                        layout=widgets.Layout(width="480px")),
+        "years": YearRange(tuple(years), min=1949, max=2024, description="years",
+                           slider_width="360px"),
         "without_us": widgets.Checkbox(value=bool(without_us),
                                        description="without the US (rank correlations)"),
     }
@@ -340,9 +344,15 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
     where = (f"the United States ranks {int(us[0]) + 1} of {len(ranked)}" if len(us)
              else "the United States is not in this list")
     top = ranked.iloc[0]
-    verdict = (f"On {as_of}, by {basis}, {where}; the highest is {top['nation']} "
-               f"({top[column]:,.1f}). Figures from {ranked['source'].nunique()} cited "
-               f"source(s); each bar's source is in its tooltip.")
+    isaf = (_isaf_tables() if tables is None else tables)[0]
+    basis_of_date = isaf.loc[isaf["as_of"].astype(str) == str(as_of), "date_basis"]
+    on = "On" if len(str(as_of).split("-")) == 3 else "In"  # a day, or only a month
+    verdict = (f"{on} {cases.date_label(as_of)}, by {basis}, {where}; the highest is "
+               f"{top['nation']} ({top[column]:,.1f}). Figures from "
+               f"{ranked['source'].nunique()} cited source(s); each bar's source is in its "
+               "tooltip."
+               + (f" How the date is known: {basis_of_date.iloc[0]}."
+                  if len(basis_of_date) and pd.notna(basis_of_date.iloc[0]) else ""))
     if with_outside_isaf:
         added = ranked[ranked["outside_isaf"] > 0]
         verdict += (" US figures include " + ", ".join(
@@ -354,15 +364,37 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
                 details={"basis": key, "us_rank": int(us[0]) + 1 if len(us) else None})
 
 
-def isaf_explorer(tables: tuple | None = None) -> Explorer:
-    """Explorer over the ISAF table: a date and a basis (population, GDP or raw troops)."""
+#: The date the ISAF explorer opens on: the last date before the 2010 surge, with 16
+#: nations (Norway among them, which lesson 05's Exercise 7.1 asks about) and a date
+#: its source states.
+ISAF_DEFAULT_DATE = "2009-10-01"
+
+
+def isaf_explorer(tables: tuple | None = None, as_of: str = ISAF_DEFAULT_DATE) -> Explorer:
+    """Explorer over the ISAF table: a date and a basis (population, GDP or raw troops).
+
+    The date menu lists the dates with at least five nations, each with how many nations
+    it has; a date the source does not state is marked as inferred.
+
+    Examples
+    --------
+    >>> explorer = isaf_explorer()
+    >>> "Norway" in set(explorer.current.table["nation"])
+    True
+    >>> [label for label, _ in explorer.controls["as_of"].options][-1]
+    'November 2010 (month inferred): 18 nations'
+    """
     from course.measures import cases
 
     isaf = (_isaf_tables() if tables is None else tables)[0]
     dates = cases.isaf_dates(isaf)
-    options = [d for d, n in zip(dates["as_of"], dates["nations"], strict=True) if n >= 5]
+    options = [(f"{cases.date_label(d)}: {n} nations", d)
+               for d, n in zip(dates["as_of"], dates["nations"], strict=True) if n >= 5]
+    if as_of not in [value for _label, value in options]:
+        raise InputError(f"no ISAF date {as_of!r} with five or more nations; choose one of "
+                         f"{[value for _label, value in options]}")
     controls = {
-        "as_of": widgets.Dropdown(options=options, value=options[-1], description="date"),
+        "as_of": widgets.Dropdown(options=options, value=as_of, description="date"),
         "basis": widgets.Dropdown(options=list(ISAF_BASES), description="measure",
                                   layout=widgets.Layout(width="360px")),
         "with_outside_isaf": widgets.Checkbox(value=False,

@@ -4,6 +4,10 @@ The pure function :func:`polarity_view` does the work; :func:`polarity_explorer`
 it in ipywidgets controls (measure, years, set of powers, states to add, pole threshold).
 Tests call the view directly and drive the explorer by setting control values.
 
+The pole threshold can be typed as "25%", "25" or "0.25", the years typed into two boxes
+(:mod:`course.widgets.controls`); the threshold is drawn on the chart as a dashed line,
+and the legend names each power beside its COW code.
+
 The essay's phrase makes two claims at once, and the verdict judges each half on its
 own: *multipolar* (at least three powers hold the pole threshold) and *U.S. led* (the
 United States has the largest share), then says which half fails and why.
@@ -31,6 +35,8 @@ from course.charts.base import finish
 from course.errors import InputError
 from course.measures import polarity
 from course.widgets.base import Explorer, View
+from course.widgets.controls import PercentSlider, YearRange
+from course.widgets.typed import format_percent, parse_percent, parse_years
 
 FIRST_YEAR, LAST_YEAR = 1816, 2018
 
@@ -61,11 +67,32 @@ def _share(share: float, threshold: float) -> str:
 
 
 def _added(add) -> tuple[str, ...]:
-    """``"IND, BRA"`` or ``["IND"]`` -> ``("BRA", "IND")`` (upper case, sorted, once)."""
+    """``"IND, Brazil"`` or ``["IND"]`` -> ``("BRA", "IND")``: COW codes, sorted, once.
+
+    Each item may be a COW abbreviation or a state's name; one the data do not know
+    raises :class:`InputError` saying what to type.
+
+    >>> _added("ind; Brazil"), _added(["IND", "IND"]), _added("")
+    (('BRA', 'IND'), ('IND',), ())
+    """
     if add is None:
         return ()
     items = add.replace(";", ",").split(",") if isinstance(add, str) else list(add)
-    return tuple(sorted({str(item).strip().upper() for item in items if str(item).strip()}))
+    codes = set()
+    for item in (str(item).strip() for item in items):
+        if not item:
+            continue
+        code = polarity.state_abbreviation(item)
+        if code is None:
+            raise InputError(f"Add states: {item!r} is not a state in the COW data; type "
+                             "COW codes or names separated by commas, e.g. IND, Brazil")
+        codes.add(code)
+    return tuple(sorted(codes))
+
+
+def _named(codes) -> str:
+    """``("IND",)`` -> ``'India (IND)'``."""
+    return ", ".join(f"{polarity.state_name(code)} ({code})" for code in codes)
 
 
 @lru_cache(maxsize=8)
@@ -104,15 +131,18 @@ def _two_halves(year_shares, last: dict, threshold: float) -> tuple[str, list[st
                        for a, v in zip(poles["stateabb"], poles["share"], strict=True))
     n_poles = len(poles)
     below = ranked.iloc[n_poles] if len(ranked) > n_poles else None
-    next_one = (f"; the next, {below['stateabb']}, has {_share(below['share'], threshold)}"
+    which = "the next" if n_poles else "the largest"
+    next_one = (f"; {which}, {below['stateabb']}, has {_share(below['share'], threshold)}"
                 if below is not None else "")
     eff = float(last["eff_poles"])
     multipolar = n_poles >= 3
+    cut = format_percent(threshold)
     if multipolar:
-        first = f"Multipolar: yes, {n_poles} powers hold at least {threshold:.0%} ({listed})."
+        first = f"Multipolar: yes, {n_poles} powers hold at least {cut} ({listed})."
     else:
         held = (f"only {n_poles} {'power holds' if n_poles == 1 else 'powers hold'} at least "
-                f"{threshold:.0%}" + (f" ({listed}){next_one}" if n_poles else next_one))
+                f"{cut} ({listed}){next_one}" if n_poles
+                else f"no power holds at least {cut}{next_one}")
         effective = (f", although the effective number of poles, {eff:.1f}, is above 3"
                      if eff >= 3 else f", and the effective number of poles is {eff:.1f}")
         first = f"Multipolar: no, {held}{effective}."
@@ -153,11 +183,12 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     scope : {"major", "g20", "system"}
         Shares among the COW major powers of each year, the G20 states, or the whole
         state system.
-    threshold : float
-        Share a power needs to count as a pole (0.10 = 10 %).
+    threshold : float or str
+        Share a power needs to count as a pole: 0.10, or typed as "10%" or "10".
     add : str or list of str, optional
-        States added to the set, e.g. ``"IND"`` or ``["IND", "BRA"]`` (COW
-        abbreviations or codes): the COW list is a choice, and India is not on it.
+        States added to the set, e.g. ``"IND"``, ``"India, Brazil"`` or
+        ``["IND", "BRA"]`` (COW abbreviations or names): the COW list is a choice, and
+        India is not on it.
 
     Returns
     -------
@@ -168,10 +199,8 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
         ``label``, ``us_led``, ``multipolar``, ``failed`` (the halves of the claim that
         fail), ``years_with_data``, ``added``).
     """
-    try:
-        start, end = (int(y) for y in years)
-    except (TypeError, ValueError):
-        raise InputError(f"years must be a pair (first, last), got {years!r}") from None
+    start, end = parse_years(years, low=FIRST_YEAR, high=LAST_YEAR)
+    threshold = parse_percent(threshold, high=1.0, what="the pole threshold")
     added = _added(add)
     shares, table = _tables(measure, start, end, scope, threshold, added)
     summary = polarity.summarize(table)
@@ -186,7 +215,7 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     gap = summary["years_total"] - summary["years"]
     last_year = int(last["year"])
     halves, failed = _two_halves(shares[shares["year"] == last_year], last, threshold)
-    who = polarity.SCOPES[scope] + (f" and {', '.join(added)}" if added else "")
+    who = polarity.SCOPES[scope] + (f" plus {_named(added)}" if added else "")
     verdict = (
         f"By {name}, {start}–{end} has {summary['mean_eff_poles']:.1f} effective poles among "
         f"{who} on average (CON {summary['mean_con']:.2f}); "
@@ -200,9 +229,11 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
         verdict += (f" Only {coverage:.0%} of the states, on average, have {name} data in "
                     "these years: the shares are shares of those that do.")
     top, top_text = charts.shares_chart(shares, measure=measure, scope=scope, top=6,
-                                        part=True)
+                                        part=True, threshold=threshold)
     bottom, bottom_text = charts.poles_chart(table, measure=measure, scope=scope, part=True)
-    chart = finish(alt.vconcat(top.properties(height=220, title=top.title.text),
+    top_title = alt.TitleParams(top.title.text, subtitle=charts.threshold_note(threshold),
+                                anchor="middle")
+    chart = finish(alt.vconcat(top.properties(height=220, title=top_title),
                                bottom.properties(height=160, title=bottom.title.text)),
                    title=alt.TitleParams(f"Polarity by {name}, {start}–{end}",
                                          subtitle=f"Source: {polarity.SOURCES[measure]}",
@@ -213,7 +244,7 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
                "eff_poles_last": float(last["eff_poles"]),
                "us_led": bool(us_led), "multipolar": label == "multipolar",
                "failed": failed, "years_with_data": summary["years"],
-               "last_year": last_year, "added": list(added)}
+               "last_year": last_year, "added": list(added), "threshold": threshold}
     return View(chart=chart, verdict=verdict, table=table, details=details)
 
 
@@ -232,19 +263,22 @@ def polarity_explorer(measure: str = "cinc", years: tuple[int, int] = (1990, 201
         "measure": widgets.Dropdown(
             options=[("CINC (composite)", "cinc"), ("Military spending", "milex"),
                      ("GDP", "gdp")], value=measure, description="Measure"),
-        "years": widgets.IntRangeSlider(value=years, min=FIRST_YEAR, max=LAST_YEAR, step=1,
-                                        description="Years", continuous_update=False,
-                                        layout=widgets.Layout(width="420px")),
+        "threshold": PercentSlider(parse_percent(threshold), min=0.05, max=0.5, step=0.01,
+                                   description="Pole ≥"),
+        "years": YearRange(years, min=FIRST_YEAR, max=LAST_YEAR, description="Years"),
         "scope": widgets.ToggleButtons(options=[("Major powers (COW)", "major"),
                                                 ("G20 states", "g20"),
                                                 ("Whole system", "system")],
-                                       value=scope, description="Powers"),
+                                       value=scope, description="Powers",
+                                       tooltips=["The COW list of major powers of each year",
+                                                 "The 19 G20 member states",
+                                                 "Every state (the chart shows the 6 largest)"]),
         "add": widgets.Text(value=", ".join(_added(add)), description="Add states",
-                            placeholder="e.g. IND (COW abbreviations)",
-                            continuous_update=False),
-        "threshold": widgets.FloatSlider(value=threshold, min=0.05, max=0.5, step=0.05,
-                                         description="Pole ≥", readout_format=".0%",
-                                         continuous_update=False),
+                            placeholder="e.g. IND, Brazil",
+                            tooltip="States to add to the set: COW codes or names, "
+                                    "separated by commas, then Enter",
+                            continuous_update=False, layout=widgets.Layout(width="16em")),
     }
     return Explorer(polarity_view, controls,
-                    title="C1 · How many poles, and who leads? Change the measure of power.")
+                    title="C1 · How many poles, and who leads? Change the measure of power.",
+                    rows=[["measure", "threshold"], ["years"], ["scope", "add"]])

@@ -195,17 +195,19 @@ def verdict(table: pd.DataFrame, power: str, years) -> str:
     start, end = _years(years)
     n, n_lead = len(table), int(table["leads"].sum())
     span = f"{n} years" if n != 1 else "1 year"
-    sentence = (f"By CINC, {_name(power)} had the largest share of world capabilities "
-                f"in {n_lead} of {span} from {start} to {end}")
     others = table.loc[~table["leads"], "rival"].value_counts()
-    if n_lead == n:
-        sentence += "."
+    names = [_name(p) for p in others.index[:2]]
+    who = " or ".join(names) if len(others) <= 2 else ", ".join(names) + " or another state"
+    if n_lead == 0:
+        sentence = (f"By CINC, {_name(power)} never had the largest share of world "
+                    f"capabilities from {start} to {end}: in "
+                    f"{'that year' if n == 1 else f'each of the {n} years'} {who} was larger.")
     else:
-        names = [_name(p) for p in others.index[:2]]
-        who = " or ".join(names) if len(others) <= 2 else ", ".join(names) + " or others"
+        sentence = (f"By CINC, {_name(power)} had the largest share of world capabilities "
+                    f"in {n_lead} of {span} from {start} to {end}")
         rest = n - n_lead
-        sentence += (f"; in the other {'year' if rest == 1 else f'{rest} years'} "
-                     f"{who} {'was' if len(others) == 1 else 'were'} larger.")
+        sentence += "." if rest == 0 else (
+            f"; in the other {'year' if rest == 1 else f'{rest} years'} {who} was larger.")
     first, last = table.iloc[0], table.iloc[-1]
     sentence += (f" Its CINC went from {first['cinc']:.3f} in {int(first['year'])} "
                  f"to {last['cinc']:.3f} in {int(last['year'])}.")
@@ -320,14 +322,14 @@ def tour_explorer(power: str = "USA", years=(1990, 2016)) -> Explorer:
     """The lesson-00 explorer: a power dropdown and a year-range slider over :func:`tour_view`."""
     import ipywidgets as widgets
 
+    from course.widgets.controls import YearRange
+
     caps, _ = _capabilities()
     first, last = int(caps["year"].min()), int(caps["year"].max())
     present = set(caps["stateabb"].astype(str))
     options = [(_label(p), p) for p in POWERS if p in present]
     controls = {
         "power": widgets.Dropdown(options=options, value=power, description="Power"),
-        "years": widgets.IntRangeSlider(value=years, min=first, max=last, step=1,
-                                        description="Years", continuous_update=False,
-                                        layout=widgets.Layout(width="420px")),
+        "years": YearRange(years, min=first, max=last, description="Years"),
     }
     return Explorer(tour_view, controls, title="Who led the world in material capabilities?")

@@ -64,14 +64,6 @@ def q1_is_sorted_list_of_codes(answers):
     testing.expect(majors == sorted(majors), "`majors_1913` should be sorted: use sorted(...).")
 
 
-@public("q1")
-def q1_matches_fingerprint(answers):
-    majors = answers["majors_1913"]
-    testing.expect(testing.hash_of(majors) == "0a5a007b2fa7d8c4",
-                   "`majors_1913` is not the right set of states: check that you keep spells with "
-                   "start_year <= 1913 and end_year >= 1913.")
-
-
 @public("q2")
 def q2_is_series_of_shares(answers):
     shares = answers["shares_1913"]

@@ -76,9 +76,9 @@ def q1_shape(answers):
 def q1_members(answers):
     burden = answers["burden_2012"]
     reference = _burden(2012, _members(2012))
-    testing.expect(sorted(int(c) for c in burden.index) == sorted(reference),
+    testing.expect(testing.matches(sorted(int(c) for c in burden.index), sorted(reference)),
                    "`burden_2012` should hold exactly the 2012 members that have a SIPRI value.")
-    testing.expect(all(abs(float(burden[c]) - v) < 1e-9 for c, v in reference.items()),
+    testing.expect(all(testing.matches(burden[c], v, tol=1e-9) for c, v in reference.items()),
                    "some values of `burden_2012` are not the 2012 SIPRI burden.")
 
 
@@ -109,7 +109,7 @@ def q3_shape(answers):
 @hidden("q3", weight=2)
 def q3_values(answers):
     rho = answers["rho_by_year"]
-    wrong = [y for y in range(1991, 2019) if abs(float(rho[y]) - _rho(y)) > 1e-6]
+    wrong = [y for y in range(1991, 2019) if not testing.matches(rho[y], _rho(y), tol=1e-6)]
     testing.expect(not wrong, f"`rho_by_year` is wrong in {len(wrong)} years (first: "
                    f"{wrong[:1]}); use each year's members and rank correlation.")
 
@@ -130,7 +130,8 @@ def q4_values(answers):
     wide = rows.pivot(index="year", columns="country", values="value")
     reference = wide["United States"] / wide["NATO Total"]
     share = answers["us_share"]
-    wrong = [int(y) for y, v in reference.items() if abs(float(share[int(y)]) - v) > 1e-6]
+    wrong = [int(y) for y, v in reference.items()
+             if not testing.matches(share[int(y)], v, tol=1e-6)]
     testing.expect(not wrong, f"`us_share` is wrong in {len(wrong)} years (first: {wrong[:1]}): "
                    "divide by the 'NATO Total' row, in constant 2015 dollars.")
 
@@ -173,7 +174,8 @@ def q6_shape(answers):
 @hidden("q6", weight=2)
 def q6_values(answers):
     median = answers["europe_median"]
-    wrong = [y for y in range(2000, 2025) if abs(float(median[y]) - _europe_median(y)) > 1e-9]
+    wrong = [y for y in range(2000, 2025)
+             if not testing.matches(median[y], _europe_median(y), tol=1e-9)]
     testing.expect(not wrong, f"`europe_median` is wrong in {len(wrong)} years (first: "
                    f"{wrong[:1]}): use each year's members, without the USA and Canada.")
 
@@ -194,5 +196,5 @@ def q7_data(answers):
     drawn = dict(zip(rows["year"].astype(int), rows["burden"].astype(float)))
     testing.expect(set(drawn) == set(range(2000, 2025)),
                    "the line should have one point per year 2000-2024.")
-    testing.expect(all(abs(drawn[y] - _europe_median(y)) < 1e-9 for y in drawn),
+    testing.expect(all(testing.matches(drawn[y], _europe_median(y), tol=1e-9) for y in drawn),
                    "the line does not draw the European median burden of q6.")

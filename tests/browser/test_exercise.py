@@ -34,7 +34,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course.paths import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.needs("solutions")]
 
 EXERCISE = EXERCISES_DIR / "ps1" / "ps1.ipynb"
 SOLUTION = SOLUTIONS_DIR / "ps1" / "ps1.ipynb"

@@ -10,14 +10,6 @@ import pytest
 from course import paths
 
 
-@pytest.fixture(scope="session")
-def raw_dir() -> Path:
-    """Folder holding raw/ and cases/ (CI provides it beside the project)."""
-    folder = paths.shared_data_dir()
-    assert (folder / "raw").is_dir(), f"raw data folder not found at {folder}"
-    return folder
-
-
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of data/ that a test may modify."""

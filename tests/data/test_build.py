@@ -18,8 +18,8 @@ from course.errors import DataError
 
 
 @pytest.fixture(scope="module")
-def specs(raw_dir):
-    """Every table rebuilt from the raw files (once for this module: it takes seconds)."""
+def specs(raw_dir, cases_dir):
+    """Every table rebuilt from the raw files and case tables (once: it takes seconds)."""
     return build_specs(raw_dir)
 
 
@@ -73,7 +73,7 @@ def _shadow_raw(raw_dir, tmp_path):
     return shadow
 
 
-def test_modified_raw_file_is_refused_with_its_name(raw_dir, tmp_path):
+def test_modified_raw_file_is_refused_with_its_name(raw_dir, cases_dir, tmp_path):
     shadow = _shadow_raw(raw_dir, tmp_path)
     relative = "raw/cow-states/states2016.csv"
     (shadow / relative).unlink()
@@ -95,7 +95,7 @@ def test_missing_raw_file_says_what_to_do(tmp_path):
     assert "raw/cow-states/states2016.csv" in message and "COURSE_RAW_DIR" in message
 
 
-def test_registered_checksums_match_the_raw_files(raw_dir):
+def test_registered_checksums_match_the_raw_files(raw_dir, cases_dir):
     for source in SOURCES.values():
         for relative, expected in source.files.items():
             assert sha256_file(raw_dir / relative) == expected, relative

@@ -25,6 +25,8 @@ from course.errors import InputError
 from course.grading import assignment as asg
 from course.grading import gradescope, testing
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 PROBLEM_SETS = asg.list_assignments()
 
 
@@ -189,6 +191,22 @@ def test_a_public_test_that_uses_a_module_constant_is_refused(tmp_path):
         asg.generate("demo", solutions_dir=solutions, exercises_dir=tmp_path / "ex")
 
 
+def test_public_checks_may_not_compare_fingerprints(tmp_path):
+    """A check that confirms the exact answer is an oracle: with a short answer (a list of
+    country codes) a student tries candidates until it passes."""
+    tests = GOOD_TESTS + '''
+
+@public("q1")
+def q1_fingerprint(answers):
+    testing.expect(testing.hash_of(answers["x"]) == "0123456789abcdef", "`x` is wrong.")
+'''
+    solutions = _write_ps(tmp_path, config=GOOD_CONFIG, cells=_good_cells(), tests=tests)
+    with pytest.raises(InputError, match="fingerprint of the answer"):
+        asg.public_tests_source(asg.load_assignment("demo", solutions))
+    for name in asg.list_assignments():
+        assert "hash_of" not in (paths.EXERCISES_DIR / name / "public_tests.py").read_text()
+
+
 def test_notebook_of_another_assignment_is_refused(tmp_path):
     solutions = _write_ps(tmp_path / "solutions", config=GOOD_CONFIG, cells=_good_cells(),
                           tests=GOOD_TESTS)
@@ -228,8 +246,8 @@ def test_exercise_notebook_contains_no_solution_line(tmp_path, name):
     text = notebook_path.read_text() + public_path.read_text()
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
     for question in assignment.questions:
-        for item in question.rubric or []:
-            assert item not in text
+        for item in question.rubric:
+            assert item.text not in text and item.comment not in text
     for cell in student.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
@@ -305,7 +323,11 @@ def test_bundle_is_deterministic_and_has_gradescopes_layout(tmp_path):
         assert mode & stat.S_IXUSR
         assert archive.read(script).startswith(b"#!/usr/bin/env bash")
     assert b"/autograder/results/results.json" in archive.read("run_autograder")
-    assert {"grading/ps1/tests.py", "grading/ps1/assignment.yaml"} <= set(names)
+    assert {"grading/ps1/tests.py", "grading/ps1/assignment.yaml",
+            "grading/ps1/prompts.json"} <= set(names)
+    prompts = json.loads(archive.read("grading/ps1/prompts.json"))
+    assert set(prompts) == {"w1", "w2"} and all(asg.MARKDOWN_PLACEHOLDER in text
+                                                for text in prompts.values())
     assert "project/course/grading/sandbox.py" in names
     assert "project/data/capabilities.csv" in names
     assert not any("solutions" in n or n.endswith(".ipynb") for n in names)  # no solution notebook
@@ -321,12 +343,14 @@ def test_results_json_follows_gradescopes_format():
     errors = [{"cell": 5, "question": "q1", "error": "NameError: name 'gdp' is not defined"}]
     out = gradescope.results_json(results, titles={"q1": "Shares"}, status="ok", message="",
                                   manual={"w1": 3}, execution_time=1.234, cell_errors=errors)
-    assert "Error in cell 5 (answer to q1): NameError: name 'gdp' is not defined" in out["output"]
+    assert "Error in cell 6 (answer to q1): NameError: name 'gdp' is not defined" in out["output"]
     assert out["score"] == 1.0 and out["execution_time"] == 1.23
     assert [t["status"] for t in out["tests"]] == ["passed", "failed"]
     assert [t["max_score"] for t in out["tests"]] == [1.0, 2.0]
     assert out["tests"][1]["output"] == "`x` is wrong."
     assert out["tests"][1]["visibility"] == "after_published"
+    # students' text (messages, errors) is never rendered as HTML or Markdown
+    assert out["output_format"] == out["test_output_format"] == "text"
     assert "w1 (3 points)" in out["output"]
     json.dumps(out)  # serialisable
 

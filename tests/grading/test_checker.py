@@ -26,6 +26,7 @@ def ps1_check():
     return Checker("ps1")
 
 
+@pytest.mark.needs("solutions")
 def test_checker_reads_the_generated_public_tests(ps1_check):
     assignment = asg.load_assignment("ps1")
     assert list(ps1_check.questions) == [q.id for q in assignment.questions]

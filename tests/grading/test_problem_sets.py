@@ -23,6 +23,8 @@ from course.grading import answers as codec
 from course.grading import assignment as asg
 from course.grading import testing
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 PROBLEM_SETS = ["ps1", "ps2", "ps3"]
 
 
@@ -293,3 +295,30 @@ def test_the_grading_engine_agrees_full_marks_for_solutions_and_zero_for_blanks(
             assert solution.cell_errors == [] and blank.cell_errors == []
             assert (blank.status, blank.total) == ("ok", 0.0), blank.message
             assert all("is still `...`" in r.message for r in blank.results)
+
+
+@pytest.mark.parametrize("name", PROBLEM_SETS)
+def test_every_hidden_test_compares_with_the_nan_safe_helper(name):
+    """Each hidden test compares through testing.matches (or expect_close, built on it;
+    or expect_index for labels, where a NaN label is never one of the reference's),
+    directly or in a helper it calls — never with a bare `abs(x - ref) > tol` or `==`."""
+    import ast
+
+    tree = ast.parse((paths.SOLUTIONS_DIR / name / "tests.py").read_text())
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    def uses(function: ast.FunctionDef, seen: set[str]) -> set[str]:
+        found = {n.attr for n in ast.walk(function) if isinstance(n, ast.Attribute)}
+        for call in (n.id for n in ast.walk(function) if isinstance(n, ast.Name)):
+            if call in functions and call not in seen:
+                seen.add(call)
+                found |= uses(functions[call], seen)
+        return found
+
+    hidden = [f for f in functions.values() if any(
+        isinstance(d, ast.Call) and getattr(d.func, "id", "") == "hidden"
+        for d in f.decorator_list)]
+    assert hidden
+    for function in hidden:
+        assert uses(function, {function.name}) & {"matches", "expect_close", "expect_index"}, \
+            function.name

@@ -16,6 +16,8 @@ from course.grading.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
 from course.grading.submit import submit
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)
@@ -52,7 +54,8 @@ def test_submit_then_grade_agree_on_public_checks(cases, box, tmp_path):
     grades = grade_paths(spec, files, sandbox=box)
     for case, grade in zip(("correct", "partly_wrong"), grades, strict=True):
         report = reports[case]
-        assert grade.student_id == f"id-{case}"  # read from the submission's metadata
+        # whose it is comes from the file's name, never from what the notebook says
+        assert grade.student_id == case and grade.metadata_id == f"id-{case}"
         assert grade.submission_sha256 == report.sha256 == sha(report.submission)
         manifest = json.loads(report.manifest.read_text())
         assert manifest["sha256"] == report.sha256 and manifest["assignment"] == "ps1"

@@ -13,6 +13,8 @@ from course import paths
 from course.errors import InputError
 from course.grading.checker import Checker, _this_notebook
 
+pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
+
 
 @pytest.mark.slow
 def test_submit_from_inside_a_renamed_notebook_writes_the_submission(tmp_path):

@@ -180,9 +180,9 @@ def test_no_formal_anglo_russian_alliance_before_the_war():
 
 
 @pytest.fixture(scope="module")
-def raw_majors() -> dict[int, set[int]]:
+def raw_majors(raw_dir) -> dict[int, set[int]]:
     years: dict[int, set[int]] = {}
-    with (RAW / "cow-states" / "majors2024.csv").open(newline="") as handle:
+    with (raw_dir / "raw" / "cow-states" / "majors2024.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             for y in range(int(row["styear"]), int(row["endyear"]) + 1):
                 years.setdefault(y, set()).add(int(row["ccode"]))

@@ -17,7 +17,6 @@ from course.errors import InputError
 from course.measures import britain
 
 RAW = paths.shared_data_dir() / "raw"
-CASES = paths.shared_data_dir() / "cases"
 
 
 # ------------------------------------------------------------------ small hand-made tables
@@ -273,7 +272,7 @@ def raw_rows(relative):
 
 
 @pytest.fixture(scope="module")
-def raw_dyadic():
+def raw_dyadic(raw_dir):
     return raw_rows("maoz-dyadic-mid/dyadic_mid_4.02.csv")
 
 
@@ -316,11 +315,11 @@ def test_uk_germany_disputes_dyadic_versus_participant_files(raw_dyadic):
     assert list(listed["strtyr"]) == sorted(starts[str(d)] for d in dyadic) == [1899, 1911, 1914]
 
 
-def test_dated_crises_each_fall_inside_a_matched_dispute(raw_dyadic):
+def test_dated_crises_each_fall_inside_a_matched_dispute(raw_dyadic, cases_dir):
     found = britain.crises_in_mid()
     assert list(found["event"].str.split().str[0]) == ["Panjdeh", "Fashoda", "Dogger"]
     assert found["in_mid"].all()
-    with open(CASES / "events.csv", newline="", encoding="utf-8") as handle:
+    with open(cases_dir / "events.csv", newline="", encoding="utf-8") as handle:
         events = {r["id"]: r for r in csv.DictReader(handle)}
     # Fashoda: the Kitchener-Marchand meeting (EV008) is the confrontation itself
     dates = {"EV003": events["EV003"]["date_start"], "EV007": events["EV008"]["date_start"],
@@ -335,6 +334,7 @@ def test_dated_crises_each_fall_inside_a_matched_dispute(raw_dyadic):
         assert begin <= dates[row.id] <= finish, (row.event, begin, finish)
 
 
+@pytest.mark.needs("raw")
 def test_cinc_crossovers_match_the_raw_nmc_file():
     cinc = defaultdict(dict)
     for row in raw_rows("cow-nmc/NMC-60-abridged.csv"):
@@ -360,6 +360,7 @@ def test_britain_stays_first_at_sea_but_not_in_industry():
     assert steel.set_index("year").loc[1913, "rank"] == 3
 
 
+@pytest.mark.needs("raw")
 def test_atop_coding_of_britains_pacts_matches_the_raw_member_file():
     members = raw_rows("atop/atop5_1m.csv")
     by_alliance = defaultdict(dict)
@@ -390,10 +391,10 @@ def test_naval_share_matches_the_documented_spot_checks():
         assert [round(got[c], 3) for c in (200, 220, 365, 255, 2)] == values
 
 
-def test_naval_construction_series_matches_the_raw_case_table():
+def test_naval_construction_series_matches_the_raw_case_table(cases_dir):
     names = {"United Kingdom ('England')": 200, "France": 220, "Russia": 365, "Germany": 255}
     expected = {}
-    with open(CASES / "prewar_naval_1889_1914.csv", newline="", encoding="utf-8") as handle:
+    with open(cases_dir / "prewar_naval_1889_1914.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["metric"] == "new_naval_construction_expenditure" \
                     and row["year"].isdigit() and row["country"] in names:

@@ -10,17 +10,14 @@ import pytest
 
 from course.errors import InputError
 from course.measures import polarity
-from course.paths import shared_data_dir
-
-RAW = shared_data_dir() / "raw"
 
 
 # --------------------------------------------------------------------------- raw readers
 @pytest.fixture(scope="module")
-def raw_nmc() -> dict[tuple[str, int], dict[str, float | None]]:
+def raw_nmc(raw_dir) -> dict[tuple[str, int], dict[str, float | None]]:
     """(stateabb, year) -> {"cinc", "milex"} straight from the raw NMC 6.0 file; -9 -> None."""
     out = {}
-    with (RAW / "cow-nmc" / "NMC-60-abridged.csv").open(newline="") as handle:
+    with (raw_dir / "raw" / "cow-nmc" / "NMC-60-abridged.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             values = {}
             for col in ("cinc", "milex"):
@@ -31,10 +28,10 @@ def raw_nmc() -> dict[tuple[str, int], dict[str, float | None]]:
 
 
 @pytest.fixture(scope="module")
-def raw_majors() -> dict[int, set[str]]:
+def raw_majors(raw_dir) -> dict[int, set[str]]:
     """year -> set of major powers, from the raw COW majors2024 spells."""
     years: dict[int, set[str]] = {}
-    with (RAW / "cow-states" / "majors2024.csv").open(newline="") as handle:
+    with (raw_dir / "raw" / "cow-states" / "majors2024.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             for y in range(int(row["styear"]), int(row["endyear"]) + 1):
                 years.setdefault(y, set()).add(row["stateabb"])
@@ -198,10 +195,11 @@ def test_year_with_missing_milex_is_dropped_not_zeroed(raw_nmc, raw_majors):
     assert complete["eff_poles"].notna().all()
 
 
-def test_gdp_shares_use_maddison_gdp():
+def test_gdp_shares_use_maddison_gdp(raw_dir):
     from openpyxl import load_workbook
 
-    sheet = load_workbook(RAW / "maddison" / "mpd2020.xlsx", read_only=True)["Full data"]
+    workbook = load_workbook(raw_dir / "raw" / "maddison" / "mpd2020.xlsx", read_only=True)
+    sheet = workbook["Full data"]
     wanted = {"USA", "GBR", "FRA", "DEU", "JPN", "CHN", "RUS"}
     gdp = {}
     for row in sheet.iter_rows(min_row=2, values_only=True):

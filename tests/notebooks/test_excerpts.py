@@ -13,7 +13,11 @@ import json
 import re
 from functools import lru_cache
 
+import pytest
+
 from course.paths import shared_data_dir
+
+pytestmark = pytest.mark.needs("essay")
 
 FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                       "\u2013": "-", "\u2014": "-", "\u00a0": " "})

@@ -110,3 +110,10 @@ def test_explorer_has_a_treaties_control():
     explorer.controls["pacts"].value = "bilateral"
     assert explorer.current.details["pacts"] == "bilateral"
     assert "bilateral pacts only" in explorer.verdict_html.value
+
+
+def test_menu_labels_keep_their_acronyms():
+    from course.widgets.alignment import alignment_explorer
+
+    labels = [label for label, _ in alignment_explorer().controls["pacts"].options]
+    assert labels[0] == "Every ATOP alliance"

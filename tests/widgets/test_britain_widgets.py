@@ -58,4 +58,4 @@ def test_disputes_explorer_split_and_threshold():
     explorer.controls["split"].value = 1890
     assert explorer.current.details["most"]["1870–1889"] == ["Germany"]
     explorer.controls["split"].value = 1860   # before the start year: shown, not raised
-    assert explorer.current is None and "inverted" in explorer.error
+    assert explorer.current is None and "between 1871 and 1914 (it is 1860)" in explorer.error

@@ -105,7 +105,9 @@ def test_correlation_view_reports_significance_and_without_the_us():
     assert (late.details["years"], late.details["positive_years"],
             late.details["significant_years"]) == (52, 52, 2)
     assert "It is significant (p < 0.05) in 2 of 52 years (1985, 2012)." in late.verdict
-    assert "too weak" not in late.verdict or "strong enough" in late.verdict
+    # most years are not significant, and the sentence says so (it once said the reverse)
+    assert ("but in most of these years (50 of 52) the correlation is too weak to tell "
+            "from chance.") in late.verdict
     without = wb.nato_view(label, (1949, 2018), without_us=True)
     assert without.details["significant_years"] == 10 and without.details["without_us"]
     assert "other than the United States" in without.verdict
@@ -133,3 +135,33 @@ def test_isaf_view_can_add_us_forces_outside_isaf():
     assert "14,000 troops outside ISAF (row IS002)" in both.verdict
     none = wb.isaf_view("2009-10-01", "troops per million inhabitants", with_outside_isaf=True)
     assert "No cited row states US forces outside ISAF on this date" in none.verdict
+
+
+def test_the_isaf_explorer_opens_on_a_date_with_every_nation_exercise_7_1_names():
+    import json
+
+    from course import data
+    from course.paths import NOTEBOOKS_DIR
+
+    lesson = json.loads((NOTEBOOKS_DIR / "05-out-of-area.ipynb").read_text(encoding="utf-8"))
+    exercise = next("".join(c["source"]) for c in lesson["cells"]
+                    if "**Exercise 7.1.**" in "".join(c["source"]))
+    nations = set(data.load("case_isaf_troops")["nation"].astype(str))
+    named = {n for n in nations if n in exercise}
+    assert "Norway" in named
+    shown = set(wb.isaf_explorer().current.table["nation"])
+    assert named <= shown, f"the default date lacks {named - shown}"
+
+
+def test_isaf_dates_say_when_they_are_inferred():
+    explorer = wb.isaf_explorer()
+    labels = dict((value, label) for label, value in explorer.controls["as_of"].options)
+    assert labels["2009-10-01"].startswith("1 October 2009: ")
+    assert labels["2010-11 (inferred)"].startswith("November 2010 (month inferred): ")
+    view = wb.isaf_view("2010-11 (inferred)", "troops (absolute)")
+    assert view.verdict.startswith("In November 2010 (month inferred), by troops")
+    assert "How the date is known: 'data provided by NATO on Monday'; month inferred" in (
+        view.verdict)
+    assert "November 2010 (month inferred)" in str(view.chart.to_dict()["title"])
+    with pytest.raises(InputError, match="no ISAF date"):
+        wb.isaf_explorer(as_of="2010-08-10")

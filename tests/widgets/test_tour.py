@@ -11,7 +11,6 @@ import pytest
 from course.charts.base import MAX_SPEC_BYTES, chart_data, describe, spec_bytes
 from course.charts.tour import leader_chart
 from course.errors import InputError
-from course.paths import shared_data_dir
 from course.widgets import tour
 
 
@@ -27,9 +26,9 @@ def small():
 
 
 @pytest.fixture(scope="module")
-def raw_nmc() -> pd.DataFrame:
+def raw_nmc(raw_dir) -> pd.DataFrame:
     """stateabb/year/cinc read straight from the raw COW NMC 6.0 release (-9 = missing)."""
-    path = shared_data_dir() / "raw" / "cow-nmc" / "NMC-60-abridged.csv"
+    path = raw_dir / "raw" / "cow-nmc" / "NMC-60-abridged.csv"
     with path.open(newline="") as handle:
         rows = [(r["stateabb"], int(r["year"]), float(r["cinc"])) for r in csv.DictReader(handle)]
     frame = pd.DataFrame(rows, columns=["stateabb", "year", "cinc"])
@@ -135,3 +134,9 @@ def test_explorer_recomputes_when_a_control_moves():
     assert explorer.current.verdict != before
     explorer.controls["years"].value = (1870, 1913)
     assert "from 1870 to 1913" in explorer.current.verdict
+
+
+def test_a_power_that_never_leads_is_said_to_never_lead(small):
+    view = tour.tour_view("C", (1, 2), capabilities=small)
+    assert "never had the largest share" in view.verdict and "0 of" not in view.verdict
+    assert "in each of the 2 years B or A was larger" in view.verdict

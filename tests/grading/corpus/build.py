@@ -1,10 +1,15 @@
 """Build the corpus of known submissions from a problem set's solution notebook.
 
-Every case is the solution notebook with one change — a wrong answer, a crash, an attack
-or a damaged file — so the corpus follows the problem set as it evolves. What each case
-must score is in ``manifest.yaml`` beside this file, written in terms of the problem
-set's auto-graded questions: ``first`` (the first one), ``last`` (the last one),
-``rest`` (all but the first), ``others`` (all but the last) and ``all``.
+Every case is the solution notebook with one change — a wrong answer, a crash, an attack,
+a damaged or strange file, or a way of handing files in — so the corpus follows the
+problem set as it evolves. What each case must score is in ``manifest.yaml`` beside this
+file, written in terms of the problem set's auto-graded questions: ``first`` (the first
+one), ``last`` (the last one), ``rest`` (all but the first), ``others`` (all but the
+last), ``chart`` (the one whose answer is a chart) and ``all``.
+
+All cases are written into one folder, as an instructor's collection would be: most as
+``<case>.ipynb`` (the student is the case), some as per-student folders, links, a named
+pipe, or two files of one student.
 
 The wrong-answer cases change a *correct* answer after its cell runs (scaled numbers,
 a dropped row, an off-by-one count), so they are plausible slips, not placeholders.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -126,6 +132,45 @@ ATTACKS: dict[str, str] = {
 }
 
 
+# Appended to an answer cell: every answer variable becomes NaN (or NaN-filled).
+NANIFY = textwrap.dedent('''
+    def _corpus_nan(value):
+        import numpy as np
+        import pandas as pd
+        if type(value) is pd.Series:
+            return pd.Series(np.nan, index=value.index, dtype="float64", name=value.name)
+        if type(value) is pd.DataFrame:
+            out = value.copy()
+            for column in out.columns:
+                out[column] = np.nan
+            return out
+        if type(value) is np.ndarray:
+            return np.full(value.shape, np.nan)
+        if type(value) in (list, tuple):
+            return type(value)(float("nan") for _ in value)
+        if type(value) is dict:
+            return {key: float("nan") for key in value}
+        if type(value).__module__.startswith("altair"):
+            chart = value.copy(deep=True)
+            def _each(part):
+                if type(getattr(part, "data", None)) is pd.DataFrame:
+                    part.data = _corpus_nan(part.data)
+                for key in ("layer", "hconcat", "vconcat", "concat"):
+                    for child in getattr(part, key, None) or []:
+                        _each(child)
+            _each(chart)
+            return chart
+        return float("nan")
+''')
+
+# A cell that writes straight to the runner's message descriptor (fd 3), as a hostile
+# student can: the grader must refuse the line, not die on it.
+FORGE = textwrap.dedent('''
+    import json as _json, os as _os
+    _os.write(3, {payload} + b"\\n")
+''')
+
+
 def _answer_cells(nb: Any) -> dict[str, int]:
     out = {}
     for index, cell in enumerate(nb.cells):
@@ -135,16 +180,19 @@ def _answer_cells(nb: Any) -> dict[str, int]:
     return out
 
 
-def roles(questions: list[str]) -> dict[str, list[str]]:
+def roles(questions: list[str], answers: dict[str, list[str]] | None = None
+          ) -> dict[str, list[str]]:
     """The role names used in the manifest, for these auto-graded questions (in order)."""
+    charts = [q for q in questions if "chart" in (answers or {}).get(q, [])]
     return {"first": questions[:1], "last": questions[-1:], "rest": questions[1:],
-            "others": questions[:-1], "all": list(questions)}
+            "others": questions[:-1], "all": list(questions), "chart": charts}
 
 
-def expected_scores(case: dict, questions: list[str]) -> dict[str, str]:
+def expected_scores(case: dict, questions: list[str],
+                    answers: dict[str, list[str]] | None = None) -> dict[str, str]:
     """``{question: "full"|"zero"|"less"}`` for one manifest case."""
     out = {q: "full" for q in questions}
-    named = roles(questions)
+    named = roles(questions, answers)
     for role, what in (case.get("expect") or {}).items():
         for question in named[role]:
             out[question] = what
@@ -166,16 +214,25 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     base = nbformat.read(solution, as_version=4)
     name = base.metadata["course"]["assignment"]
+    from course.grading import assignment as asg
+
+    loaded = asg.load_assignment(name, solutions_dir or solution.resolve().parent.parent)
+    prompts = asg.written_prompts(loaded)
     cells = _answer_cells(base)
     questions = [q for q in sorted(cells, key=cells.get) if q in answers]
     first, last = questions[0], questions[-1]
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
 
-    def save(case: str, nb: Any) -> None:
-        path = out_dir / f"{case}.ipynb"
+    def save(case: str, nb: Any, relative: str | None = None) -> Path:
+        path = out_dir / (relative or f"{case}.ipynb")
+        path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
-        written[case] = path
+        written.setdefault(case, path)
+        return path
+
+    def forge(nb: Any, question: str, line: bytes) -> None:
+        after(nb, question, FORGE.replace("{payload}", repr(line)))
 
     def after(nb: Any, question: str, source: str) -> None:
         nb.cells.insert(_answer_cells(nb)[question] + 1, _code(source))
@@ -187,6 +244,8 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
         cell.source = cell.source + "\n" + "\n".join(lines)
 
     for case, spec in manifest["cases"].items():
+        if spec.get("only") and name not in spec["only"]:
+            continue
         nb = copy.deepcopy(base)
         kind = spec["kind"]
         if kind == "correct":
@@ -296,6 +355,118 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
             continue
         elif kind == "enormous":
             nb.cells.append(nbformat.v4.new_markdown_cell("x" * 25_000_000))
+        elif kind == "nan_answers":
+            for question in questions:
+                cell = nb.cells[_answer_cells(nb)[question]]
+                cell.source += "\n" + NANIFY + "\n" + "\n".join(
+                    f"{var} = _corpus_nan({var})" for var in answers[question])
+        elif kind == "deep_message":
+            forge(nb, first, b"[" * 200_000 + b"]" * 200_000)
+        elif kind == "forged_dtype":
+            payload = {"type": "ndarray", "kind": "str", "dtype": "<U1000000000",
+                       "shape": [1], "data": ["a"]}
+            forge(nb, first, json.dumps({"kind": "answers", "question": first, "answers": {
+                var: payload for var in answers[first]}}).encode())
+        elif kind == "forged_subarray":
+            payload = {"type": "ndarray", "kind": "float", "dtype": "(1000000000,)f8",
+                       "shape": [1], "data": [1.0]}
+            forge(nb, first, json.dumps({"kind": "answers", "question": first, "answers": {
+                var: payload for var in answers[first]}}).encode())
+        elif kind == "chart_flood":
+            cell = nb.cells[_answer_cells(nb)[roles(questions, answers)["chart"][0]]]
+            cell.source += textwrap.dedent(f'''
+                type(chart).to_dict = lambda self, *a, **k: {{
+                    "mark": "line", "layer": [{{"mark": "point"}}] * {spec["views"]}}}
+            ''')
+        elif kind == "magics":
+            for question in questions:
+                cell = nb.cells[_answer_cells(nb)[question]]
+                cell.source = "%%time\n" + cell.source
+        elif kind == "cell_magic":
+            cell = nb.cells[_answer_cells(nb)[last]]
+            cell.source = "%%bash\n" + cell.source
+        elif kind == "injection":
+            cell = nb.cells[_answer_cells(nb)[last]]
+            cell.source = ('raise ValueError("<script>alert(1)</script> **bold** "'
+                           '"[click](https://example.org) | # not a heading")\n' + cell.source)
+        elif kind == "written_placeholder":
+            for cell in nb.cells:
+                qid = cell.get("metadata", {}).get("course", {}).get("question")
+                if cell.cell_type == "markdown" and qid in prompts:
+                    cell.source = prompts[qid]
+        elif kind == "brute_force":
+            # The answer cell sends what brute force finds; later cells get the real list.
+            public = asg.public_tests_source(loaded)
+            var = answers[first][0]
+            after(nb, first, f"{var} = _corpus_true")
+            cell = nb.cells[_answer_cells(nb)[first]]
+            cell.source += "\n" + textwrap.dedent(f'''
+                _corpus_true = {var}
+                import itertools
+                from course import data as _data
+                _ns = {{}}
+                exec({public!r}, _ns)
+                _checks = [f for f in _ns.values() if callable(f)
+                           and getattr(getattr(f, "__course_test__", None), "question", None)
+                           == {first!r}]
+                _codes = sorted(set(_data.load("major_powers")["stateabb"]))
+                def _passes(candidate):
+                    for check in _checks:
+                        try:
+                            check({{{var!r}: candidate}})
+                        except Exception:
+                            return False
+                    return True
+                _found = None
+                for _n in range(1, len(_codes) + 1):
+                    for _combo in itertools.combinations(_codes, _n):
+                        if _passes(list(_combo)):
+                            _found = list(_combo)
+                            break
+                    if _found:
+                        break
+                {var} = _found
+            ''')
+        elif kind == "twins":
+            nb.cells.append(_code("# our shared work"))
+            save(case, nb, "twin_a.ipynb")
+            written["twin_b"] = save(case, nb, "twin_b.ipynb")
+            written[case] = out_dir / "twin_a.ipynb"
+            continue
+        elif kind == "claims_classmate":
+            nb.metadata["course"]["student_id"] = "correct"
+        elif kind == "resubmission":
+            wrong(nb, last, "scale")
+            older = save(case, nb, f"s030/{name}.ipynb")
+            newer = save(case, copy.deepcopy(base), f"s030/{name}.submission.ipynb")
+            os.utime(older, (1_700_000_000, 1_700_000_000))
+            os.utime(newer, (1_700_086_400, 1_700_086_400))
+            continue
+        elif kind == "per_student_folders":
+            save(case, nb, f"s025/{name}.ipynb")
+            wrong(nb, last, "scale")
+            save(case, nb, f"s026/{name}.ipynb")
+            continue
+        elif kind == "unicode_names":
+            save(case, nb, "Müller, Anna.ipynb")
+            wrong(nb, last, "scale")
+            save(case, nb, "Möller, Anna.ipynb")
+            continue
+        elif kind == "symlink_to_solution":
+            path = out_dir / "s097.ipynb"
+            os.symlink(solution.resolve(), path)
+            written[case] = path
+            continue
+        elif kind == "symlink_to_device":
+            path = out_dir / "s098.ipynb"
+            os.symlink("/dev/zero", path)
+            written[case] = path
+            continue
+        elif kind == "named_pipe":
+            path = out_dir / "s099.ipynb"
+            os.mkfifo(path)
+            written[case] = path
+            continue
         elif kind == "junk_folder":
             folder = out_dir / case
             folder.mkdir(exist_ok=True)

@@ -1,0 +1,224 @@
+"""``course release student OUT_DIR``: the student edition of the course, without the answers.
+
+The edition is what students clone: the lessons, the exercises with their public checks,
+the data, the whole toolkit (``check()`` and ``check.submit`` need ``course.grading``),
+the environment files, the tests that need nothing secret, and a README for students. It
+installs and tests with the same two commands as the course (``make lab``, ``make test``).
+
+What is left out, and how it is chosen:
+
+* top level: only the folders and files in :data:`INCLUDED` are copied, so a new
+  top-level folder (``solutions/``, ``dist/``, ``docs/``, ``INSTRUCTORS.md``, handouts)
+  stays out until someone decides it belongs to students;
+* inside them, what :data:`LEFT_OUT` names (material only the instructors' code uses)
+  and caches;
+* test modules marked as a whole with ``pytestmark = pytest.mark.needs(...)`` (read
+  from the source with :mod:`ast`, never imported) — ``needs("solutions")`` for the
+  instructors' tests, ``needs("essay")`` and the like for the maintainers' — and the
+  edition's ``pyproject.toml`` deselects the tests marked ``needs`` one by one in the
+  modules it keeps (``-m 'not needs'``): what they need is never part of the edition.
+
+``README.md`` is replaced by the students' README (``course/templates/student-README.md``).
+Before writing anything the command checks that ``exercises/`` is current with
+``solutions/`` (as ``course assign --check`` does); after writing, that no notebook holds a
+solution marker and no public-checks file a hidden test.
+
+Examples
+--------
+>>> import ast
+>>> tree = ast.parse('import pytest\\npytestmark = [pytest.mark.needs("solutions")]')
+>>> sorted(module_needs(tree))
+['solutions']
+>>> addopts_without_needs('addopts = "-ra --doctest-modules"\\n')
+'addopts = "-ra --doctest-modules -m \\'not needs\\'"\\n'
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import paths
+from course.errors import InputError
+
+#: What the edition copies from the project root (anything else stays out).
+INCLUDED = ("course", "notebooks", "exercises", "data", "jupyter", "tests", "benchmarks",
+            "scripts", ".ci", "environment.yml", "requirements.lock", "pyproject.toml",
+            "postBuild", "start", "Makefile", ".gitignore")
+
+#: Files and folders inside the included ones that only instructors' code uses: a
+#: benchmark that grades the solutions, the script that checks a release, and the grading
+#: engine's fixture problem set (with its solutions and hidden tests) and corpus, which only
+#: the instructors' tests read.
+LEFT_OUT = ("benchmarks/bench_grading.py", "benchmarks/bench_review.py",
+            "scripts/check_student_edition.sh",
+            "tests/grading/fixtures", "tests/grading/corpus")
+
+#: Never copied, wherever they are.
+JUNK = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache", "node_modules")
+JUNK_SUFFIXES = (".pyc", ".egg-info")
+
+STUDENT_README = Path(__file__).resolve().parent / "templates" / "student-README.md"
+
+#: What the project has that the edition never does (named in the summary).
+INSTRUCTORS_ONLY = ("solutions/", "dist/", "INSTRUCTORS.md", "docs/")
+
+
+@dataclass
+class Edition:
+    """What ``course release student`` wrote."""
+
+    root: Path
+    files: list[str] = field(default_factory=list)  # relative paths, sorted
+    tests_left_out: list[str] = field(default_factory=list)
+
+
+def module_needs(tree: ast.Module) -> set[str]:
+    """Names in a module-level ``pytestmark = pytest.mark.needs(...)`` (or a list of marks)."""
+    found: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets):
+            continue
+        for call in ast.walk(node.value):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                    and call.func.attr == "needs":
+                found.update(a.value for a in call.args
+                             if isinstance(a, ast.Constant) and isinstance(a.value, str))
+    return found
+
+
+def addopts_without_needs(pyproject: str) -> str:
+    """``pyproject.toml`` text whose pytest ``addopts`` also deselects ``needs`` tests."""
+    pattern = re.compile(r'^(addopts\s*=\s*")([^"\n]*)(")', re.MULTILINE)
+    if len(pattern.findall(pyproject)) != 1:
+        raise InputError("pyproject.toml should have exactly one pytest `addopts = \"...\"` "
+                         "line for the student edition to extend")
+    return pattern.sub(lambda m: f"{m[1]}{m[2]} -m 'not needs'{m[3]}", pyproject)
+
+
+def _is_junk(relative: Path) -> bool:
+    return any(part in JUNK or part.endswith(JUNK_SUFFIXES) for part in relative.parts)
+
+
+def _candidates(project: Path) -> list[Path]:
+    """Relative paths of the files the edition may hold (before the tests are sorted)."""
+    found = []
+    for name in INCLUDED:
+        top = project / name
+        if top.is_file():
+            found.append(Path(name))
+        elif top.is_dir():
+            found.extend(p.relative_to(project) for p in sorted(top.rglob("*"))
+                         if p.is_file() and not p.is_symlink())
+    return [p for p in found if not _is_junk(p)
+            and not any(p.as_posix() == x or p.as_posix().startswith(x + "/") for x in LEFT_OUT)]
+
+
+def _test_module_with_needs(project: Path, relative: Path) -> bool:
+    if relative.parts[0] != "tests" or not relative.name.startswith("test_") \
+            or relative.suffix != ".py":
+        return False
+    source = (project / relative).read_text(encoding="utf-8")
+    return bool(module_needs(ast.parse(source, filename=str(relative))))
+
+
+def _check_exercises_current(project: Path) -> None:
+    from course.grading.assignment import compare_exercises, list_assignments
+
+    solutions = project / "solutions"
+    if not list_assignments(solutions):
+        raise InputError(f"no problem sets in {solutions}: run `course release student` in "
+                         "the instructors' copy of the course, which has solutions/")
+    stale = compare_exercises(solutions_dir=solutions, exercises_dir=project / "exercises")
+    if stale:
+        raise InputError("exercises/ is not current with solutions/ ("
+                         + "; ".join(stale) + "): run `course assign`, commit, then release")
+
+
+def _check_written(edition: Edition) -> None:
+    """Refuse an edition with a solution marker in a notebook or a hidden public test."""
+    from course.grading.assignment import _decorator_kind
+
+    for relative in edition.files:
+        path = edition.root / relative
+        if relative.endswith(".ipynb"):
+            text = path.read_text(encoding="utf-8")
+            if "BEGIN SOLUTION" in text or "END SOLUTION" in text:
+                raise InputError(f"{relative} holds a solution marker: not releasing it")
+        if relative.startswith("exercises/") and relative.endswith(".py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef) and any(
+                        _decorator_kind(d) == "hidden" for d in node.decorator_list):
+                    raise InputError(f"{relative} holds the hidden test {node.name}")
+
+
+def write_student_edition(out_dir: str | Path, project: Path | None = None) -> Edition:
+    """Write the student edition of ``project`` (default: this course) into ``out_dir``.
+
+    ``out_dir`` must be outside the project, and new, empty or holding only ``.git`` (the
+    students' repository with its files removed, so that a commit records what changed).
+    """
+    project = Path(project or paths.PROJECT_ROOT).resolve()
+    out = Path(out_dir).expanduser().resolve()
+    if out == project or project in out.parents:
+        raise InputError(f"{out_dir} is inside the course folder: write the student edition "
+                         "somewhere else (e.g. ../course-student)")
+    if out.exists() and (not out.is_dir() or any(p.name != ".git" for p in out.iterdir())):
+        raise InputError(f"{out_dir} already exists and is not empty: give a new folder, or "
+                         "empty the students' checkout first (`git rm -rq .` keeps its .git)")
+    _check_exercises_current(project)
+    edition = Edition(root=out)
+    for relative in _candidates(project):
+        if _test_module_with_needs(project, relative):
+            edition.tests_left_out.append(relative.as_posix())
+            continue
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if relative.as_posix() == "pyproject.toml":
+            text = (project / relative).read_text(encoding="utf-8")
+            target.write_text(addopts_without_needs(text), encoding="utf-8")
+        else:
+            shutil.copy2(project / relative, target)
+        edition.files.append(relative.as_posix())
+    shutil.copy2(STUDENT_README, out / "README.md")
+    edition.files = sorted([*edition.files, "README.md"])
+    _check_written(edition)
+    return edition
+
+
+# ------------------------------------------------------------------ command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="edition", metavar="EDITION", required=True)
+    student = sub.add_parser(
+        "student", help="lessons, exercises with public checks, data, toolkit, tests; "
+                        "no solutions, hidden tests, rubrics or model answers")
+    student.add_argument("out_dir", metavar="OUT_DIR",
+                         help="a new or empty folder (or one holding only .git)")
+    student.add_argument("--json", action="store_true", help="print the file list as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    edition = write_student_edition(args.out_dir)
+    if args.json:
+        print(json.dumps({"root": str(edition.root), "files": edition.files,
+                          "tests_left_out": edition.tests_left_out}, indent=1))
+        return 0
+    print(f"wrote the student edition: {len(edition.files)} files in {edition.root}")
+    print(f"left out: {', '.join(INSTRUCTORS_ONLY)} and everything else not in "
+          f"{', '.join(INCLUDED)}; {len(edition.tests_left_out)} test modules marked "
+          "`needs` (solutions/ or the shared folder); single tests marked `needs` are "
+          "deselected there")
+    print("next: cd into it, `git init && git add -A && git commit -m 'Student edition'`, "
+          "run `make test`, and push it to the students' repository")
+    return 0

@@ -1,0 +1,140 @@
+"""What a test needs that a fresh clone of the course does not have, and what happens then.
+
+Most tests need nothing but the project. A few read files that only the maintainers'
+``shared`` folder (beside the project, as in CI) holds, or the instructors' ``solutions/``
+folder, which the student edition leaves out. They say so with a marker::
+
+    @pytest.mark.needs("raw")            # or needs("raw", "cases"), needs("essay"), ...
+    pytestmark = pytest.mark.needs("solutions")   # a whole module
+
+or by using one of the fixtures below (``raw_dir``, ``cases_dir``, ``essay_file``,
+``excerpt_checker``), which adds the marker itself. When what a test needs is missing,
+the test is skipped with one line saying what it needs and how to get it (pytest's
+summary folds all skips of one kind into that one line); when ``CI`` is set, it fails
+instead, so CI never loses coverage silently. The student edition (``course release
+student``) leaves out the modules marked as a whole and deselects the tests marked one by
+one (see docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from course import paths
+from course.data.sources import SOURCES
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something outside the project a test may need."""
+
+    what: str
+    how: str
+    missing: Callable[[], str | None]  # None when available, else what was not found
+
+
+def _first_missing(folder: Path, prefix: str) -> str | None:
+    for source in SOURCES.values():
+        for relative in source.files:
+            if relative.startswith(prefix) and not (folder / relative).is_file():
+                return str(folder / relative)
+    return None
+
+
+def _missing_file(path: Path) -> str | None:
+    return None if path.is_file() else str(path)
+
+
+def _shared_root() -> Path:
+    """The shared folder: the parent of the data folder (holding essay/ and tools/)."""
+    return paths.shared_data_dir().parent
+
+
+SHARED_HOW = ("put the maintainers' `shared` folder beside the project (../shared) or set "
+              "COURSE_RAW_DIR to its data folder")
+
+NEEDS: dict[str, Need] = {
+    "raw": Need(
+        "the raw third-party releases",
+        f"{SHARED_HOW}, or download them with `course data fetch raw`",
+        lambda: _first_missing(paths.shared_data_dir(), "raw/")),
+    "cases": Need(
+        "the cited case tables (shared/data/cases)",
+        f"{SHARED_HOW} (they are not a public download)",
+        lambda: _first_missing(paths.shared_data_dir(), "cases/")),
+    "essay": Need(
+        "the essay text (shared/essay/essay.md)",
+        f"{SHARED_HOW} (the essay is not redistributed with the course)",
+        lambda: _missing_file(_shared_root() / "essay" / "essay.md")),
+    "excerpt-checker": Need(
+        "the maintainers' excerpt checker (shared/tools/check_excerpts.py)",
+        SHARED_HOW,
+        lambda: _missing_file(_shared_root() / "tools" / "check_excerpts.py")),
+    "solutions": Need(
+        "the instructors' material (solutions/, the grading engine's fixture problem set)",
+        "run it in the instructors' copy of the course (the student edition leaves it out)",
+        lambda: None if any(paths.SOLUTIONS_DIR.glob("*/assignment.yaml"))
+        else str(paths.SOLUTIONS_DIR)),
+}
+
+#: Fixtures that imply a need: a test using one is marked (and skipped or failed) for it.
+FIXTURE_NEEDS = {"raw_dir": "raw", "cases_dir": "cases", "essay_file": "essay",
+                 "excerpt_checker": "excerpt-checker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, name in FIXTURE_NEEDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.needs(name))
+
+
+def unmet_need(names) -> str | None:
+    """The one-line reason a test with these needs cannot run here, or None."""
+    for name in names:
+        if name not in NEEDS:
+            raise pytest.UsageError(f"unknown need {name!r}; known: {', '.join(NEEDS)}")
+        need = NEEDS[name]
+        where = need.missing()
+        if where is not None:
+            return f"needs {need.what}, not found at {where}: {need.how}"
+    return None
+
+
+def pytest_runtest_setup(item):
+    names = [name for mark in item.iter_markers("needs") for name in mark.args]
+    reason = unmet_need(names) if names else None
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI runs every test: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """Folder holding ``raw/`` (the shared data folder, or the fetched copy)."""
+    return paths.shared_data_dir()
+
+
+@pytest.fixture(scope="session")
+def cases_dir() -> Path:
+    """Folder holding the cited case tables (``shared/data/cases``)."""
+    return paths.shared_data_dir() / "cases"
+
+
+@pytest.fixture(scope="session")
+def essay_file() -> Path:
+    """The essay, ``shared/essay/essay.md``."""
+    return _shared_root() / "essay" / "essay.md"
+
+
+@pytest.fixture(scope="session")
+def excerpt_checker() -> Path:
+    """The maintainers' ``shared/tools/check_excerpts.py``."""
+    return _shared_root() / "tools" / "check_excerpts.py"
