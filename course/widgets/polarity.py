@@ -239,6 +239,9 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
                                          subtitle=f"Source: {polarity.SOURCES[measure]}",
                                          anchor="start"),
                    description=f"Two charts. {top_text} {bottom_text}")
+    # The legend under both charts, in rows: the chart stays narrow enough for a slide to
+    # put the verdict beside it (base.SLIDE_WIDE_CHART) instead of under it.
+    chart = chart.configure_legend(labelLimit=400, titleLimit=0, orient="bottom", columns=3)
     details = {"mean_eff_poles": summary["mean_eff_poles"], "mean_con": summary["mean_con"],
                "leader_last": str(last["leader"]), "n_poles_last": n_last, "label": label,
                "eff_poles_last": float(last["eff_poles"]),
