@@ -76,10 +76,12 @@ NEEDS: dict[str, Need] = {
         SHARED_HOW,
         lambda: _missing_file(_shared_root() / "tools" / "check_excerpts.py")),
     "solutions": Need(
-        "the instructors' material (solutions/, the grading engine's fixture problem set)",
+        "the instructors' material (solutions/, INSTRUCTORS.md, the grading engine's "
+        "fixture problem set)",
         "run it in the instructors' copy of the course (the student edition leaves it out)",
-        lambda: None if any(paths.SOLUTIONS_DIR.glob("*/assignment.yaml"))
-        else str(paths.SOLUTIONS_DIR)),
+        lambda: (None if any(paths.SOLUTIONS_DIR.glob("*/assignment.yaml"))
+                 else str(paths.SOLUTIONS_DIR))
+        or _missing_file(paths.PROJECT_ROOT / "INSTRUCTORS.md")),
 }
 
 #: Fixtures that imply a need: a test using one is marked (and skipped or failed) for it.
