@@ -287,9 +287,9 @@ def test_a_dropped_pact_no_longer_makes_a_dyad_allied():
     assert alignment.dyad_panel(pacts="military", **kwargs)["allied"].sum() == 0
 
 
-def test_the_military_rule_matches_atops_own_codes_in_the_raw_file():
+def test_the_military_rule_matches_atops_own_codes_in_the_raw_file(raw_dir):
     expected_dropped = set()
-    with (RAW / "atop" / "atop5_1a.csv").open(newline="") as handle:
+    with (raw_dir / "raw" / "atop" / "atop5_1a.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             flags = {k: int(float(row[k] or 0)) for k in ("bilat", "defense", "offense",
                                                           "neutral")}
