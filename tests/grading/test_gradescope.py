@@ -20,6 +20,8 @@ import pytest
 from course import paths
 from course.grading import gradescope
 
+pytestmark = pytest.mark.needs("solutions")  # grades the fixture problem set (instructors only)
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "fx"
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.needs("solutions")  # grades the fixture problem set (instructors only)
+
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "fx"
 N_FILES = 6

@@ -226,6 +226,7 @@ def _measure(files: list[Path]) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.needs("solutions")  # grades the fixture problem set
 def test_the_graders_peak_memory_is_bounded_whatever_a_submission_sends(tmp_path):
     solution = json.loads((FIXTURE / "fx.ipynb").read_text())
     plain = tmp_path / "plain"
