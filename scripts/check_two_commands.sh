@@ -36,14 +36,15 @@ stop_lab() {
 trap stop_lab EXIT
 url=""
 for _ in $(seq 1 120); do
-    url="$(grep -oE 'http://(127\.0\.0\.1|localhost):[0-9]+/lab\?token=[0-9a-f]+' \
+    # `course lab` opens lesson 00: the address is /lab/tree/notebooks/00-...ipynb?token=...
+    url="$(grep -oE 'http://(127\.0\.0\.1|localhost):[0-9]+/lab[^ ?]*\?token=[0-9a-f]+' \
            "$logs/make-lab.log" | head -n 1 || true)"
     [ -n "$url" ] && break
     kill -0 "$lab" 2>/dev/null || { echo "make lab stopped early"; tail "$logs/make-lab.log"; exit 1; }
     sleep 1
 done
 [ -n "$url" ] || { echo "make lab printed no address in 120 s"; exit 1; }
-base="${url%%/lab\?*}"
+base="${url%%/lab*}"
 token="${url##*token=}"
 .venv/bin/python - "$base" "$token" <<'PY'
 import json, sys, urllib.request
