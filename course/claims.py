@@ -146,10 +146,16 @@ _CLAIMS: tuple[Claim, ...] = (
             Operationalisation("military_burden", "milex_share_gdp", "1949-latest",
                                "fraction of GDP"),
         ),
-        depends_on_measure="By CINC China passes the United States; by GDP or military "
-                           "spending the ranking and the number of poles differ. Adding "
-                           "India, which COW does not list, turns two poles into three.",
-        readings=("deutsch-singer-1964", "waltz-1979", "beckley-2018"),
+        depends_on_measure="By CINC China passes the United States; by military spending "
+                           "the United States leads with 62% of the major powers' total "
+                           "(2016); by GDP China and the United States are tied in 2018 "
+                           "(within one point). On any one measure the phrase fails a "
+                           "half; read as two dimensions, economic multipolarity (GDP: "
+                           "4.0 effective poles in 2018) with U.S. military primacy, it "
+                           "fits, and [P13] and [P18] speak of multipolarity as emerging. "
+                           "Adding India, which COW does not list, turns two poles into "
+                           "three.",
+        readings=("deutsch-singer-1964", "waltz-1979", "beckley-2018", "wohlforth-1999"),
     ),
     Claim(
         id="C2",
@@ -168,7 +174,10 @@ _CLAIMS: tuple[Claim, ...] = (
             "the same window, compared across eras (1816-1913, 1919-1939, 1946-1989, 1990-) and "
             "against the polarity measures of C1; once with every ATOP pact, once without the "
             "multilateral non-military pacts (ATOP: bilat 0, no defence, offence or neutrality "
-            "obligation) and once with bilateral pacts only."
+            "obligation) and once with bilateral pacts only. The allied-and-disputing "
+            "share is a proxy for near-simultaneous competition and cooperation that sees "
+            "only written treaties and militarized incidents, not the informal alignments "
+            "the essay means: it cannot test that statement."
         ),
         datasets=("alliances", "alliance_members", "disputes", "major_powers"),
         measures=(
@@ -199,7 +208,14 @@ _CLAIMS: tuple[Claim, ...] = (
                            "turnover equals the 19th century's; without the multilateral "
                            "non-military pacts it is well under half. The window and the "
                            "obligation type change the share of 'ally and rival at once' "
-                           "dyads.",
+                           "dyads, which is higher in the Cold War under every rule but "
+                           "rests on paper treaties (the Sino-Soviet treaty, wartime "
+                           "treaties with the USSR) and a higher dispute rate. A treaty "
+                           "dataset is biased against the informal cooperation the essay "
+                           "means, so competition with cooperation is untestable with "
+                           "these data: it needs records of cooperation short of alliance "
+                           "for both eras (diplomatic documents; event data such as "
+                           "COPDAB, which covers only 1948-1978).",
         readings=("snyder-1984", "christensen-snyder-1990", "walt-1987", "waltz-1979"),
     ),
     Claim(
@@ -313,24 +329,36 @@ _CLAIMS: tuple[Claim, ...] = (
             "Britain's alliance timeline and obligations 1890-1914 in ATOP, set against the "
             "dates of the Anglo-Japanese alliance (1902), the Entente Cordiale (1904) and the "
             "Anglo-Russian Convention (1907): which of them a dataset codes as an alliance, "
-            "from when, and with which obligations. Coding decisions are evidence too."
+            "from when, and with which obligations. Coding decisions are evidence too. "
+            "Beside them, the course's own cited record of the 1839 Treaty of London (the "
+            "guarantee of Belgium, which neither ATOP 5.1 nor COW 4.1 codes), and the "
+            "disputes in which Britain stood on France's or Russia's side (Agadir 1911)."
         ),
-        datasets=("alliances", "alliance_members", "case_events"),
+        datasets=("alliances", "alliance_members", "case_events", "disputes",
+                  "major_powers"),
         measures=(
             "course.measures.britain.alliance_timeline",
             "course.measures.britain.entente_coding",
+            "course.measures.britain.course_additions",
+            "course.measures.britain.dispute_sides",
+            "course.measures.britain.shared_disputes",
         ),
         lessons=("03", "06"),
         questions=(
             Question("C5.q1", "Did Britain take on *defensive* commitments in mainland Europe "
-                     "before 1914, according to ATOP?",
-                     "Britain's ATOP alliances 1890-1914 with their obligations"),
+                     "before 1914, according to ATOP, and what does ATOP leave out?",
+                     "Britain's ATOP alliances 1890-1914 with their obligations, and the "
+                     "1839 guarantee of Belgium, which neither dataset codes"),
             Question("C5.q2", "Was the Entente an alliance? Compare how ATOP and COW code "
                      "1904 and 1907, and say what the difference does to the essay's claim.",
                      "first coded year and obligation for UK-France and UK-Russia in each "
                      "dataset, against the treaty dates"),
             Question("C5.q3", "Was the alliance with Japan burden-sharing?",
                      "the 1902 obligations coded by ATOP and what Britain gained in return"),
+            Question("C5.q4", "Did the Entente bring British support for French interests "
+                     "in a crisis, as [P17] says?",
+                     "disputes with Britain and France on the same side, 1904-1913 "
+                     "(Agadir 1911, MID 315)"),
         ),
         operationalisations=(
             Operationalisation("alliance_members", "atopid, ccode, yrent, yrexit, defense, "
@@ -339,7 +367,11 @@ _CLAIMS: tuple[Claim, ...] = (
         ),
         depends_on_measure="ATOP codes the UK-France pacts only from 1907 and 1912 "
                            "(consultation) and nothing UK-Russia before September 1914; "
-                           "whether the Entente 'is' an alliance depends on the dataset.",
+                           "whether the Entente 'is' an alliance depends on the dataset. "
+                           "Neither dataset codes the 1839 guarantee of Belgium, a "
+                           "European commitment that predates the Entente; the dispute "
+                           "data show Britain on France's side against Germany at Agadir "
+                           "(1911).",
         readings=("snyder-1984", "friedberg-1988"),
     ),
     Claim(
@@ -359,7 +391,9 @@ _CLAIMS: tuple[Claim, ...] = (
             "exploit the great. The public-good model and its joint-product extension "
             "(Sandler 1977): equilibrium burden shares by size and by how public the good is; "
             "then NATO data: the rank correlation of size (GDP) and burden (military spending "
-            "/ GDP) year by year with its significance, 1949-2018 (SIPRI, Maddison) and "
+            "/ GDP) year by year with its significance, and pooled over each period by one "
+            "permutation test that keeps each ally's series whole, 1949-2018 (SIPRI, "
+            "Maddison; GDP also at exchange rates) and "
             "2014-2024 (NATO's tables), with and without the United States; and the U.S. "
             "share of allied spending on two definitions and two price bases."
         ),
@@ -370,6 +404,10 @@ _CLAIMS: tuple[Claim, ...] = (
             "course.measures.burden.size_burden_correlation",
             "course.measures.burden.spearman_test",
             "course.measures.burden.significance_counts",
+            "course.measures.burden.size_burden_pooled",
+            "course.measures.burden.panel_rank_test",
+            "course.measures.burden.rank_test_power",
+            "course.measures.burden.exchange_rate_gdp",
             "course.measures.burden.size_burden_nato",
             "course.measures.burden.us_share_nato",
             "course.measures.burden.us_share_cow",
@@ -389,12 +427,16 @@ _CLAIMS: tuple[Claim, ...] = (
                                "fraction of GDP"),
             Operationalisation("gdp", "gdp", "1949-2018", "2011 international dollars"),
         ),
-        depends_on_measure="The correlation is positive in every year to 2018 but "
-                           "significant in only a few after 1966, and on NATO's own tables it "
-                           "is about zero by 2019; the U.S. share differs by definition and by "
-                           "price base, and NATO revises earlier years.",
+        depends_on_measure="The correlation is positive in every year to 2018. Pooled over "
+                           "1950-1966 it is clearly significant; pooled over 1967-2018 the "
+                           "mean yearly rho is about a third and not significant at 5% "
+                           "(the yearly tests, each with little power, find it in 2 of 52 "
+                           "years): not significant is not no relation. On NATO's own "
+                           "tables it is about zero by 2019; the U.S. share differs by "
+                           "definition and by price base, and NATO revises earlier years.",
         readings=("olson-zeckhauser-1966", "sandler-forbes-1980", "murdoch-sandler-1982",
-                  "plumper-neumayer-2015", "layne-1997"),
+                  "plumper-neumayer-2015", "layne-1997", "wohlforth-1999",
+                  "brooks-ikenberry-wohlforth-2013"),
     ),
     Claim(
         id="C7",
@@ -411,8 +453,11 @@ _CLAIMS: tuple[Claim, ...] = (
         ),
         testable_form=(
             "Sortie shares and enabler indicators for Libya 2011 and Kosovo 1999; ISAF troops "
-            "by nation; European NATO spending before and after 2012 - a forecast checked "
-            "against twelve later years."
+            "by nation; European NATO spending before and after 2012 as context for [P10]. "
+            "[P10] forecasts the ability to project power 'further afield', not spending, "
+            "so spending cannot test it: that needs data on expeditionary capability "
+            "(tankers, airlift, ISR and SEAD assets) or on European operations beyond "
+            "Europe."
         ),
         datasets=("case_libya_2011", "case_kosovo_1999", "case_isaf_troops",
                   "case_nato_defence_gdp", "military_burden", "nato_expenditure"),
@@ -429,9 +474,10 @@ _CLAIMS: tuple[Claim, ...] = (
             Question("C7.q1", "Did non-US allies fly most sorties over Libya, and who provided "
                      "the enablers?",
                      "sortie shares and the enabler indicators, with their sources"),
-            Question("C7.q2", "Did European NATO spending fall after 2012, as the essay "
-                     "forecast?",
-                     "European spending (share of GDP) 2012 against the following years"),
+            Question("C7.q2", "What did European allies spend after 2012, and can spending "
+                     "test the essay's forecast about power projection 'further afield'?",
+                     "European spending (share of GDP) 2012 against the following years, "
+                     "and what the new money bought"),
         ),
         operationalisations=(
             Operationalisation("case_libya_2011", "nation, metric, value", "2011",
@@ -441,9 +487,11 @@ _CLAIMS: tuple[Claim, ...] = (
         ),
         depends_on_measure="Sorties, strike sorties and enabler sorties give different "
                            "shares; ISAF-only troop counts leave out US forces in Operation "
-                           "Enduring Freedom; the 2012 forecast looks different in 2014 and "
-                           "in 2024, and spending is not power projection.",
-        readings=("layne-1997", "beckley-2018"),
+                           "Enduring Freedom. Spending is not power projection: it fell to "
+                           "2015 and rose after 2014 and 2022, mostly for territorial "
+                           "defence in Europe, the 'near abroad' of [P11], which fits the "
+                           "essay rather than refuting it.",
+        readings=("layne-1997", "beckley-2018", "dod-2000", "mueller-2015"),
     ),
 )
 

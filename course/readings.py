@@ -1,7 +1,9 @@
 """The course's annotated reading list: a schema-checked data file, read by lessons and claims.
 
-The readings live in ``course/readings.yaml`` (data, not code): authors, year, title,
-venue (journal or publisher), optional place, volume, issue, pages and DOI, the claims
+The readings live in ``course/readings.yaml`` (data, not code): authors (or an
+organization, for an official report; ``editor`` marks an edited volume), year, title,
+kind (article, book or report), venue (journal or publisher), optional place, volume,
+issue, pages and DOI, the claims
 a reading bears on, the lessons whose closing list includes it, and a short annotation.
 :func:`all_readings` checks the file against :data:`SCHEMA` before anything uses it, so
 a misspelt field or a reading that cites an unknown claim fails with a message naming
@@ -36,15 +38,17 @@ SCHEMA = {
     "properties": {"readings": {"type": "array", "minItems": 1, "items": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["key", "authors", "year", "title", "kind", "venue", "claims", "lessons",
-                     "note"],
+        "required": ["key", "year", "title", "kind", "venue", "claims", "lessons", "note"],
+        "anyOf": [{"required": ["authors"]}, {"required": ["organization"]}],
         "properties": {
             "key": {"type": "string", "pattern": "^[a-z-]+-[0-9]{4}$"},
             "authors": {"type": "array", "minItems": 1,
                         "items": {"type": "string", "pattern": "^[^,]+, [^,]+(, Jr\\.)?$"}},
+            "organization": {"type": "string", "minLength": 3},
+            "editor": {"type": "boolean"},
             "year": {"type": "integer", "minimum": 1800, "maximum": 2100},
             "title": {"type": "string", "minLength": 3},
-            "kind": {"enum": ["article", "book"]},
+            "kind": {"enum": ["article", "book", "report"]},
             "venue": {"type": "string", "minLength": 3},
             "place": {"type": "string"},
             "volume": {"type": "string", "pattern": "^[0-9]+$"},
@@ -66,7 +70,6 @@ class Reading:
     """One work on the reading list."""
 
     key: str
-    authors: tuple[str, ...]
     year: int
     title: str
     kind: str
@@ -74,6 +77,9 @@ class Reading:
     claims: tuple[str, ...]
     lessons: tuple[str, ...]
     note: str
+    authors: tuple[str, ...] = ()
+    organization: str = ""
+    editor: bool = False
     place: str = ""
     volume: str = ""
     issue: str = ""
@@ -83,16 +89,23 @@ class Reading:
     def author_names(self) -> str:
         """``"Last, First"`` for the first author, ``"First Last"`` for the others.
 
+        An organization stands for itself; an editor gets ``", ed."``.
+
         >>> get("christensen-snyder-1990").author_names()
         'Christensen, Thomas J. and Jack Snyder'
+        >>> get("mueller-2015").author_names(), get("dod-2000").author_names()
+        ('Mueller, Karl P., ed.', 'U.S. Department of Defense')
         """
+        if not self.authors:
+            return self.organization
         names = [self.authors[0]]
         for name in self.authors[1:]:
             last, first = name.split(", ", 1)
             names.append(f"{first} {last}")
-        if len(names) == 1:
-            return names[0]
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        if self.editor:
+            joined += ", ed." if len(names) == 1 else ", eds."
+        return joined
 
     def citation(self) -> str:
         """The full reference (author-date style, markdown italics for the venue or book).
@@ -103,7 +116,7 @@ class Reading:
         """
         names = self.author_names()
         head = f"{names}{'' if names.endswith('.') else '.'} {self.year}."
-        if self.kind == "book":
+        if self.kind in ("book", "report"):
             where = f"{self.place}: {self.venue}" if self.place else self.venue
             return f"{head} *{self.title}*. {where}."
         detail = self.volume + (f"({self.issue})" if self.issue else "")
@@ -121,7 +134,10 @@ def _validate(document) -> None:
     if errors:
         error = errors[0]
         where = "/".join(str(p) for p in error.path) or "(top level)"
-        raise DataError(f"{PATH.name}: {where}: {error.message}; fix the entry "
+        message = error.message
+        if error.validator == "anyOf":
+            message = "an entry needs 'authors' (or 'organization', for an official report)"
+        raise DataError(f"{PATH.name}: {where}: {message}; fix the entry "
                         f"({len(errors)} problem(s) in all)")
     keys = [entry["key"] for entry in document["readings"]]
     twice = sorted({k for k in keys if keys.count(k) > 1})
@@ -142,7 +158,7 @@ def parse(text: str) -> list[Reading]:
     >>> parse("readings: [{key: x-2000}]")
     Traceback (most recent call last):
     ...
-    course.errors.DataError: readings.yaml: readings/0: 'authors' is a required property; ...
+    course.errors.DataError: readings.yaml: readings/0: 'year' is a required property; ...
     """
     import yaml
 
@@ -155,7 +171,7 @@ def parse(text: str) -> list[Reading]:
     for entry in document["readings"]:
         fields = dict(entry)
         for name in ("authors", "claims", "lessons"):
-            fields[name] = tuple(fields[name])
+            fields[name] = tuple(fields.get(name, ()))
         out.append(Reading(**fields))
     return out
 

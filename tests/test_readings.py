@@ -15,7 +15,9 @@ from course.paths import NOTEBOOKS_DIR
 REQUIRED = {"deutsch-singer-1964", "waltz-1979", "snyder-1984", "christensen-snyder-1990",
             "walt-1987", "kennedy-1980", "friedberg-1988", "olson-zeckhauser-1966",
             "sandler-forbes-1980", "murdoch-sandler-1982", "plumper-neumayer-2015",
-            "beckley-2018", "layne-1997"}
+            "beckley-2018", "layne-1997",
+            # issue 23, item 10: the unipolarity literature and the official sources
+            "wohlforth-1999", "brooks-ikenberry-wohlforth-2013", "dod-2000", "mueller-2015"}
 LESSONS = ("01", "02", "03", "04", "05", "06")
 
 
@@ -46,6 +48,28 @@ def test_a_broken_entry_is_refused_with_a_message_naming_it(change, message):
     with pytest.raises(DataError, match=message) as error:
         readings.parse(yaml.safe_dump(document))
     assert "readings/0" in str(error.value)
+
+
+def test_an_entry_needs_authors_or_an_organization():
+    document = _document()
+    entry = document["readings"][0]
+    entry.pop("authors")
+    with pytest.raises(DataError, match="readings/0: an entry needs 'authors'"):
+        readings.parse(yaml.safe_dump(document))
+    entry["organization"] = "U.S. Department of Defense"
+    assert readings.parse(yaml.safe_dump(document))[0].author_names() == (
+        "U.S. Department of Defense")
+
+
+def test_reports_and_edited_volumes_are_cited_in_full():
+    assert readings.get("dod-2000").citation() == (
+        "U.S. Department of Defense. 2000. *Report to Congress: Kosovo/Operation Allied "
+        "Force After-Action Report*. Washington, DC: U.S. Department of Defense.")
+    assert readings.get("mueller-2015").citation() == (
+        "Mueller, Karl P., ed. 2015. *Precision and Purpose: Airpower in the Libyan Civil "
+        "War*. Santa Monica, CA: RAND Corporation.")
+    assert readings.get("brooks-ikenberry-wohlforth-2013").author_names() == (
+        "Brooks, Stephen G., G. John Ikenberry and William C. Wohlforth")
 
 
 def test_a_key_used_twice_is_refused():

@@ -792,10 +792,15 @@ def allied_and_disputing(obligation: str = "any", threshold: int = 2, window: in
     within the window), names the ATOP alliances that made the dyad allied in that
     window. A share is only as convincing as the treaties behind it.
 
+    A window reaches back ``window - 1`` years, so in the first years of an era it can
+    find an alliance that ended before the era began (in 1946-1949, the wartime pacts
+    of 1942-1945). ``before_start`` counts the dyad's dyad-years that are allied *only*
+    through such years: flag them, or start the era later.
+
     Returns
     -------
-    DataFrame ``dyad, dyad_years, first, last, atopids`` (one row per dyad, most
-    dyad-years first; ``atopids`` lists the alliances, e.g. ``"3200"``).
+    DataFrame ``dyad, dyad_years, first, last, atopids, before_start`` (one row per
+    dyad, most dyad-years first; ``atopids`` lists the alliances, e.g. ``"3200"``).
 
     Examples
     --------
@@ -808,13 +813,13 @@ def allied_and_disputing(obligation: str = "any", threshold: int = 2, window: in
     ...                        "stateb": [710], "hihost": [4]})
     >>> allied_and_disputing("defense", 2, 1, 1950, 1989, alliance_members=members,
     ...                      disputes=fights, major_powers=majors).values.tolist()
-    [['RUS–CHN', 1, 1969, 1969, '3200']]
+    [['RUS–CHN', 1, 1969, 1969, '3200', 0]]
     """
     panel = dyad_panel(obligation, threshold, window, start, end, pacts=pacts,
                        alliances=alliances, alliance_members=alliance_members,
                        disputes=disputes, major_powers=major_powers)
     both = panel[panel["both"]]
-    columns = ["dyad", "dyad_years", "first", "last", "atopids"]
+    columns = ["dyad", "dyad_years", "first", "last", "atopids", "before_start"]
     if both.empty:
         return pd.DataFrame(columns=columns)
     members = _load("alliance_members") if alliance_members is None else alliance_members
@@ -827,7 +832,10 @@ def allied_and_disputing(obligation: str = "any", threshold: int = 2, window: in
         pair = links[(links["ccode_a"] == a) & (links["ccode_b"] == b)]
         ids = sorted({int(i) for y in years for i in
                       pair.loc[pair["year"].between(y - window + 1, y), "atopid"]})
+        early = sum(not pair["year"].between(max(int(start), y - window + 1), y).any()
+                    for y in years)
         rows.append({"dyad": dyad, "dyad_years": len(group), "first": int(years.min()),
-                     "last": int(years.max()), "atopids": ", ".join(map(str, ids))})
+                     "last": int(years.max()), "atopids": ", ".join(map(str, ids)),
+                     "before_start": int(early)})
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["dyad_years", "dyad"], ascending=[False, True], ignore_index=True)

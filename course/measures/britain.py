@@ -61,6 +61,8 @@ POWERS: dict[str, int] = {
 NAMES: dict[int, str] = {
     200: "Britain", 220: "France", 365: "Russia", 255: "Germany", 2: "the United States",
     300: "Austria-Hungary", 325: "Italy", 740: "Japan", 230: "Spain", 235: "Portugal",
+    211: "Belgium", 640: "the Ottoman Empire", 600: "Morocco", 210: "the Netherlands",
+    350: "Greece", 651: "Egypt", 155: "Chile", 710: "China",
 }
 ABBREVIATIONS = {code: abbr for abbr, code in POWERS.items()}
 
@@ -809,13 +811,21 @@ def entente_coding(partners: Sequence = (740, 220, 365), state: int | str = UK,
     Entente Cordiale 1904, Anglo-Russian Convention 1907), the first year up to ``end``
     in which ATOP has both states in the same alliance (counting alliances in force at
     some point in ``start``-``end``), the ATOP ids and the obligations
-    Britain took on in them, and the gap in years between treaty and ATOP coding.
+    Britain took on in them.
+
+    When ATOP's first pact begins in a later year it is a *different* agreement (for
+    France the 1907 Mediterranean pact with Spain, for Russia the wartime pact of
+    September 1914), not the entente coded late: ``years_to_first_pact`` is the gap
+    between the two, and ``agreement_coded`` says whether ATOP has a pact with the
+    partner beginning in the agreement's own year (for Japan, ATOP 1415 is the 1902
+    alliance itself).
 
     Returns
     -------
     DataFrame: ccode, partner, treaty, treaty_date, atop_first_year (missing if ATOP
     codes nothing up to ``end``), atop_ids, obligations, defence (bool: any defence
-    obligation of Britain to the partner up to ``end``), lag_years, finding.
+    obligation of Britain to the partner up to ``end``), agreement_coded (bool),
+    years_to_first_pact, finding.
 
     Examples
     --------
@@ -873,8 +883,8 @@ def entente_coding(partners: Sequence = (740, 220, 365), state: int | str = UK,
             what = _obligations(first_spell[ids[0]])
             pair = f"{state_name(focal)}-{state_name(code)}"
             if lag is not None and lag > 0:
-                finding = (f"ATOP does not code the {treaty_year} agreement itself; its first "
-                           f"{pair} pact begins in {first_year}, {lag} years later ({what}).")
+                finding = (f"ATOP does not code the {treaty_year} agreement; its first "
+                           f"{pair} pact is a different agreement, of {first_year} ({what}).")
             elif lag == 0:
                 finding = (f"ATOP codes a {pair} pact from {first_year}, the year of the "
                            f"agreement ({what}).")
@@ -883,8 +893,216 @@ def entente_coding(partners: Sequence = (740, 220, 365), state: int | str = UK,
         rows.append({"ccode": code, "partner": state_name(code), "treaty": treaty,
                      "treaty_date": treaty_date, "atop_first_year": first_year,
                      "atop_ids": ", ".join(map(str, ids)), "obligations": obligations,
-                     "defence": defence, "lag_years": lag, "finding": finding})
+                     "defence": defence, "agreement_coded": lag == 0,
+                     "years_to_first_pact": lag, "finding": finding})
     out = pd.DataFrame(rows)
-    for column in ("atop_first_year", "lag_years"):
+    out["agreement_coded"] = out["agreement_coded"].astype(bool)
+    for column in ("atop_first_year", "years_to_first_pact"):
         out[column] = out[column].astype("Int64")
     return out
+
+
+# --------------------------------------------------------------------------------------
+# C5: sides in a dispute, and what the alliance datasets leave out
+# --------------------------------------------------------------------------------------
+
+
+def dispute_sides(disno: int, state: int | str = UK, *,
+                  disputes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Who was on the focal state's side in one dispute, and who against it.
+
+    The dyadic MID table lists only pairs on *opposite* sides, so sides are read from
+    it like a two-colour map: the focal state's opponents are against it, their
+    opponents with it, and so on. A state that fought nobody the focal state's side
+    fought does not appear.
+
+    Returns
+    -------
+    DataFrame ``ccode``, ``abbrev``, ``state``, ``side`` ("with" or "against"),
+    ``first_year``, ``last_year``, ``hihost`` (the highest hostility in the state's
+    dyads of the dispute), ``war`` (bool); the focal state itself is left out.
+
+    Raises
+    ------
+    InputError
+        If the dispute is not in the table, or the focal state is not in it.
+    DataError
+        If the dyads cannot be split into two sides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"disno": [315] * 4, "year": [1911] * 4,
+    ...     "statea": [200, 255, 220, 255], "stateb": [255, 200, 255, 220],
+    ...     "abbreva": ["UKG", "GMY", "FRN", "GMY"], "abbrevb": ["GMY", "UKG", "GMY", "FRN"],
+    ...     "hihost": [3] * 4, "war": [0] * 4})
+    >>> dispute_sides(315, disputes=rows)[["state", "side"]].values.tolist()
+    [['France', 'with'], ['Germany', 'against']]
+    """
+    table = _load("disputes", disputes)
+    _require(table, "disputes", ["disno", "year", "statea", "stateb", "abbreva", "abbrevb",
+                                 "hihost", "war"])
+    rows = table[table["disno"] == int(disno)]
+    if rows.empty:
+        raise InputError(f"no dispute {disno!r} in the dyadic MID table")
+    focal = state_code(state)
+    pairs = {(int(a), int(b)) for a, b in zip(rows["statea"], rows["stateb"], strict=True)}
+    pairs |= {(b, a) for a, b in pairs}
+    if not any(a == focal for a, _ in pairs):
+        raise InputError(f"{state_name(focal)} is not in dispute {disno}")
+    side = {focal: 0}
+    queue = [focal]
+    while queue:
+        here = queue.pop()
+        for a, b in pairs:
+            if a != here:
+                continue
+            if b not in side:
+                side[b] = 1 - side[here]
+                queue.append(b)
+            elif side[b] == side[here]:
+                raise DataError(f"dispute {disno}: the dyads do not split into two sides "
+                                f"({state_name(here)} and {state_name(b)})")
+    abbrev = dict(zip(rows["statea"].astype(int), rows["abbreva"], strict=True))
+    out = []
+    for code, which in side.items():
+        if code == focal:
+            continue
+        mine = rows[(rows["statea"] == code)]
+        out.append({"ccode": code, "abbrev": str(abbrev.get(code, code)),
+                    "state": state_name(code) if code in NAMES else str(abbrev.get(code)),
+                    "side": "with" if which == 0 else "against",
+                    "first_year": int(mine["year"].min()), "last_year": int(mine["year"].max()),
+                    "hihost": int(mine["hihost"].max()), "war": bool(mine["war"].max())})
+    frame = pd.DataFrame(out)
+    return frame.sort_values(["side", "first_year", "ccode"], ascending=[False, True, True],
+                             ignore_index=True)
+
+
+def shared_disputes(partners: Sequence = ("FRN", "RUS"), start: int = 1870, end: int = 1914,
+                    *, disputes: pd.DataFrame | None = None,
+                    major_powers: pd.DataFrame | None = None,
+                    state: int | str = UK) -> pd.DataFrame:
+    """Disputes in which Britain and a partner stood on the same side, by start year.
+
+    Evidence of support the alliance datasets cannot show: the Entente required, the
+    essay says, "British support for Russian and French interests" [P17]. A dispute in
+    which Britain and France faced the same opponent is such support in action; one
+    against a *major power* (COW's list for the start year) is the costly kind.
+
+    Returns
+    -------
+    DataFrame ``disno``, ``strtyr``, ``endyear``, ``partner``, ``opponents`` (names),
+    ``against_major_power`` (bool), ``also_with`` (others on Britain's side), ``hihost``
+    (the highest hostility Britain reached against any opponent), sorted by start year.
+
+    Examples
+    --------
+    >>> table = shared_disputes(["FRN"], 1904, 1913)
+    >>> table.loc[table["against_major_power"], ["disno", "strtyr", "opponents"]
+    ...           ].values.tolist()
+    [[315, 1911, 'Germany']]
+    """
+    table = _load("disputes", disputes)
+    majors = _load("major_powers", major_powers)
+    _require(table, "disputes", ["disno", "year", "statea", "stateb", "strtyr", "endyear",
+                                 "hihost", "war"])
+    _require(majors, "major_powers", ["ccode", "start_year", "end_year"])
+    start, end = year_range(start, end)
+    focal = state_code(state)
+    known = set(pd.concat([table["statea"], table["stateb"]]).dropna().astype(int))
+    codes = _codes(partners, known, "partner")
+    mine = table[(table["statea"] == focal) & table["strtyr"].between(start, end)]
+    columns = ["disno", "strtyr", "endyear", "partner", "opponents", "against_major_power",
+               "also_with", "hihost"]
+    out = []
+    for disno, group in mine.groupby("disno", sort=False):
+        sides = dispute_sides(int(disno), focal, disputes=table)
+        friends = sides[sides["side"] == "with"]
+        enemies = sides[sides["side"] == "against"]
+        begun = int(group["strtyr"].min())
+        major = majors[(majors["start_year"] <= begun) & (majors["end_year"] >= begun)]
+        for code in codes:
+            if code not in set(friends["ccode"]):
+                continue
+            out.append({
+                "disno": int(disno), "strtyr": begun, "endyear": int(group["endyear"].max()),
+                "partner": state_name(code), "opponents": ", ".join(enemies["state"]),
+                "against_major_power": bool(enemies["ccode"].isin(major["ccode"]).any()),
+                "also_with": ", ".join(friends.loc[friends["ccode"] != code, "state"]),
+                "hihost": int(group["hihost"].max()),
+            })
+    frame = pd.DataFrame(out, columns=columns)
+    frame["against_major_power"] = frame["against_major_power"].astype(bool)
+    return frame.sort_values(["strtyr", "disno", "partner"], ignore_index=True)
+
+
+#: Commitments of Britain that ATOP 5.1 and COW 4.1 do not code, added by the course.
+#: Each is cited to the treaty text in a standard collection; see :func:`course_additions`.
+COURSE_ADDITIONS: tuple[dict, ...] = ({
+    "id": "CA1839",
+    "agreement": "Treaty of London (the 'Quintuple Treaty'): Belgium independent and "
+                 "perpetually neutral, under the great powers' guarantee",
+    "signed": "1839-04-19",
+    "partner_ccode": 211,
+    "partners": "Austria, France, Prussia, Russia; with Belgium (and, in a parallel treaty "
+                "of the same day, with the Netherlands)",
+    "first_year": 1839,
+    "last_year": 1914,
+    "britain_obligation": "guarantee of Belgium's independence and perpetual neutrality "
+                          "(a guarantee, not a written promise of armed help)",
+    "source": "Treaty text: Hertslet, Edward. 1875. The Map of Europe by Treaty, vol. 2 "
+              "(1828-1863). London: Butterworths, Nos. 183-184 (numbers as Hertslet's "
+              "vol. 3, No. 428, refers to them). Page 982 prints the five powers' treaty "
+              "with the Netherlands, whose Art. II places the annexed articles 'under the "
+              "guarantee of their said Majesties'; Art. VII of those articles makes "
+              "Belgium 'an Independent and perpetually Neutral State'. The page of the "
+              "treaty with Belgium itself was not checked by the course.",
+    "note": "Added by the course: neither ATOP 5.1 nor COW 4.1 codes it (COW: see "
+            "data/README.md). What the guarantee obliged a signatory to do, and whether "
+            "each guarantor was bound alone, was disputed at the time: in August 1870 "
+            "Britain signed separate treaties with Prussia and with France to make it "
+            "explicit for the Franco-Prussian War (ATOP 1295 and 1300, in force to 1872). "
+            "Britain's ultimatum to Germany of 4 August 1914 invoked 'a treaty to which "
+            "Germany is as much a party as ourselves'. The last year, 1914, is the "
+            "course's choice: the year the guarantee was invoked and Belgium invaded.",
+},)
+
+
+def course_additions(*, members: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Britain's European commitments that the alliance datasets leave out, as a table.
+
+    These rows are **the course's addition, not the datasets' coding** (see
+    :data:`COURSE_ADDITIONS` for the citation of each). ``atop_codes_it`` is computed,
+    not typed: whether ATOP has any pact between Britain and the partner in force at
+    some point in the agreement's years.
+
+    Returns
+    -------
+    DataFrame: id, agreement, signed, partner, partners, first_year, last_year,
+    britain_obligation, atop_codes_it (bool), source, note.
+
+    Examples
+    --------
+    >>> row = course_additions().iloc[0]
+    >>> row["signed"], row["partner"], bool(row["atop_codes_it"])
+    ('1839-04-19', 'Belgium', False)
+    """
+    table = _load("alliance_members", members)
+    _require(table, "alliance_members", ["atopid", "ccode", "yrent", "yrexit"])
+    exit_year = table["yrexit"].astype("Float64").fillna(9999)
+    rows = []
+    for record in COURSE_ADDITIONS:
+        first, last = record["first_year"], record["last_year"]
+        live = table[(table["yrent"] <= last) & (exit_year >= first)]
+        ours = set(live.loc[live["ccode"] == UK, "atopid"])
+        theirs = set(live.loc[live["ccode"] == record["partner_ccode"], "atopid"])
+        rows.append({
+            "id": record["id"], "agreement": record["agreement"], "signed": record["signed"],
+            "partner": state_name(record["partner_ccode"]), "partners": record["partners"],
+            "first_year": first, "last_year": last,
+            "britain_obligation": record["britain_obligation"],
+            "atop_codes_it": bool(ours & theirs), "source": record["source"],
+            "note": record["note"],
+        })
+    return pd.DataFrame(rows)

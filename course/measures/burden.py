@@ -11,6 +11,12 @@ Pure functions over the course tables (claim C6 and the spending half of C7):
   without the United States. :func:`size_burden_nato` runs the same test on NATO's own
   tables, 2014–2024 (GDP = spending ÷ share of GDP), and :func:`significance_counts`
   counts the years in which the correlation is significant.
+* :func:`size_burden_pooled` — one test for a whole period instead of one per year: the
+  mean yearly rho, tested by permuting whole national series among allies who were
+  members in the same years (:func:`panel_rank_test`), because yearly tests among 8 to
+  28 allies have little power (:func:`rank_test_power`) and are not independent.
+  :func:`exchange_rate_gdp` gives GDP at market exchange rates (as Olson and Zeckhauser
+  measured size) instead of Maddison's purchasing-power GDP.
 * :func:`us_share_cow` and :func:`us_share_nato` — the US share of allied military
   spending. The two use **different definitions** and are never combined into one number:
   COW NMC ``milex`` (thousands of *current* US dollars, 1949–2016, the COW project's
@@ -52,12 +58,17 @@ __all__ = [
     "european_burden",
     "european_burden_from_course_data",
     "european_spending_nato",
+    "exchange_rate_gdp",
     "members_by_year",
+    "panel_rank_test",
     "period_means",
+    "rank_test_power",
     "size_burden_correlation",
     "significance_counts",
     "size_burden_from_course_data",
     "size_burden_nato",
+    "size_burden_panel",
+    "size_burden_pooled",
     "size_burden_table",
     "spearman",
     "spearman_test",
@@ -190,8 +201,8 @@ def spearman_test(x: pd.Series, y: pd.Series) -> dict:
     ``t = rho * sqrt((n - 2) / (1 - rho**2))`` with ``n - 2`` degrees of freedom (the
     method of ``scipy.stats.spearmanr``); it asks how often a correlation at least this
     far from 0 would arise by chance among ``n`` allies if size and burden were unrelated.
-    With the 12 to 31 allies of a NATO year only a correlation of about 0.4 to 0.6 or
-    more reaches p < 0.05.
+    With the 8 to 31 allies of a NATO year (8 to 28 with SIPRI and Maddison, 27 to 31 on
+    NATO's tables) only a correlation of about 0.36 to 0.71 or more reaches p < 0.05.
 
     Returns
     -------
@@ -734,6 +745,334 @@ def significance_counts(correlations: pd.DataFrame, periods: dict, alpha: float 
                      "significant_positive": int((significant & (part["rho"] > 0)).sum()),
                      "mean_rho": float(part["rho"].mean()) if len(part) else math.nan})
     return pd.DataFrame(rows)
+
+
+# --- one test for many years: the pooled permutation test ----------------------------
+
+#: How :func:`panel_rank_test` may shuffle: whole series of units, or each year on its own.
+SHUFFLES = ("units", "years")
+ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+def _centred_ranks(panel: pd.DataFrame, column: str) -> pd.Series:
+    ranks = panel.groupby("year")[column].rank(method="average").astype(float)
+    return ranks - ranks.groupby(panel["year"]).transform("mean")
+
+
+def panel_rank_test(panel: pd.DataFrame, *, x: str = "x", y: str = "y", unit: str = "unit",
+                    year: str = "year", min_units: int = 5, permutations: int = 9999,
+                    seed: int = 0, alternative: str = "two-sided",
+                    shuffle: str = "units") -> dict:
+    """One permutation test of a rank correlation repeated over many years.
+
+    The statistic is the **mean over years of Spearman's rho** between ``x`` and ``y``
+    among the units present in each year. Ranks are taken within each year, so
+    anything that moves every unit in a year together (a *year effect*: a war, a
+    recession, a change of currency) drops out.
+
+    Yearly tests are not independent: an ally that spends heavily one year usually
+    does the next, so 52 yearly correlations are not 52 pieces of evidence. The test
+    therefore shuffles **whole series**: under the null hypothesis that ``y`` is
+    unrelated to ``x``, the ``y`` series of one unit could as well belong to another,
+    so each permutation hands every unit's ``y`` series, all years at once, to another
+    unit. Only units present in exactly the same years are exchanged (a *cohort*, e.g.
+    the allies that joined NATO in 2004); a unit alone in its cohort keeps its own
+    series in every permutation, which keeps the test exact but gives it less to work
+    with. ``shuffle="years"`` instead shuffles ``y`` within each year independently, as
+    if the years were independent; it is here to show why that is wrong for
+    persistent data (its p-values are far too small, see the tests), not for use.
+
+    The p-value is ``(1 + k) / (1 + permutations)``, where ``k`` counts the
+    permutations whose statistic is at least as extreme as the observed one; it is
+    exact for any number of permutations (Phipson & Smyth 2010), and the same ``seed``
+    gives the same answer.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        One row per unit and year, with the columns named by ``x``, ``y``, ``unit``
+        and ``year``. Rows with a missing ``x`` or ``y`` are dropped.
+    min_units : int, default 5
+        Years with fewer complete units are left out.
+    permutations : int, default 9999
+    seed : int, default 0
+    alternative : {"two-sided", "greater", "less"}
+        "greater" asks whether the mean rho is larger than chance would make it (the
+        direction a theory may predict); "two-sided" whether it is further from 0 in
+        either direction.
+    shuffle : {"units", "years"}
+
+    Returns
+    -------
+    dict
+        ``mean_rho`` (the statistic), ``p_value``, ``years`` (years used), ``first``
+        and ``last`` (year), ``units`` (units in those years), ``exchangeable`` (units
+        in a cohort of two or more, which the permutations can move), ``cohorts``
+        (cohorts of two or more), ``permutations``, ``alternative``, ``shuffle``,
+        ``yearly`` (a Series of each year's rho).
+
+    Raises
+    ------
+    InputError
+        If a column is missing, a unit appears twice in a year, an option is unknown,
+        no year has ``min_units`` complete units, or no two units share a cohort.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> years, units = range(2000, 2010), list("ABCDEFGH")
+    >>> panel = pd.DataFrame([{"year": t, "unit": u, "x": i, "y": i + (t % 3 == 0) * (i % 2)}
+    ...                       for t in years for i, u in enumerate(units)])
+    >>> result = panel_rank_test(panel, permutations=999)
+    >>> round(result["mean_rho"], 2), result["p_value"] < 0.01, result["exchangeable"]
+    (0.99, True, 8)
+    """
+    import numpy as np
+
+    _require(panel, [x, y, unit, year], "the panel")
+    if alternative not in ALTERNATIVES:
+        raise InputError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
+    if shuffle not in SHUFFLES:
+        raise InputError(f"shuffle must be one of {SHUFFLES}, got {shuffle!r}")
+    if isinstance(permutations, bool) or not isinstance(permutations, int) or permutations < 1:
+        raise InputError(f"permutations must be a positive whole number, got {permutations!r}")
+    if int(min_units) < 3:
+        raise InputError("min_units must be at least 3 (a rank correlation needs 3 points)")
+    data = pd.DataFrame({"year": pd.to_numeric(panel[year], errors="coerce"),
+                         "unit": panel[unit].astype(str),
+                         "x": pd.to_numeric(panel[x], errors="coerce").astype(float),
+                         "y": pd.to_numeric(panel[y], errors="coerce").astype(float)})
+    data = data.dropna()
+    twice = data[data.duplicated(["year", "unit"], keep=False)]
+    if not twice.empty:
+        first = twice.iloc[0]
+        raise InputError(f"the panel has unit {first['unit']!r} twice in {int(first['year'])}; "
+                         "give one row per unit and year")
+    counts = data.groupby("year").size()
+    data = data[data["year"].isin(counts[counts >= int(min_units)].index)]
+    data = data.assign(rx=_centred_ranks(data, "x"), ry=_centred_ranks(data, "y"))
+    spread = data.groupby("year")[["rx", "ry"]].apply(lambda t: (t ** 2).sum().min())
+    data = data[data["year"].isin(spread[spread > 0].index)]  # a constant year has no rho
+    if data.empty:
+        raise InputError(f"no year has at least {int(min_units)} units with both values")
+    rx = data.pivot(index="year", columns="unit", values="rx")
+    ry = data.pivot(index="year", columns="unit", values="ry").reindex_like(rx)
+    present = rx.notna().to_numpy()
+    sx, sy = rx.fillna(0.0).to_numpy(), ry.fillna(0.0).to_numpy()
+    norms = np.sqrt((sx ** 2).sum(axis=1) * (sy ** 2).sum(axis=1))
+    yearly = (sx * sy).sum(axis=1) / norms
+    observed = float(yearly.mean())
+
+    cohorts: dict[bytes, list[int]] = {}
+    for column in range(present.shape[1]):
+        cohorts.setdefault(present[:, column].tobytes(), []).append(column)
+    movable = [np.array(members) for members in cohorts.values() if len(members) > 1]
+    if shuffle == "units" and not movable:
+        raise InputError("no two units are present in the same years, so no series can be "
+                         "exchanged: the test cannot be run on this panel")
+
+    rng = np.random.default_rng(int(seed))
+    stats = np.empty(permutations)
+    if shuffle == "units":
+        base = np.arange(present.shape[1])
+        for start in range(0, permutations, 500):
+            batch = min(500, permutations - start)
+            order = np.tile(base, (batch, 1))
+            for members in movable:
+                keys = rng.random((batch, len(members)))
+                order[:, members] = members[np.argsort(keys, axis=1)]
+            shuffled = sy[:, order]  # years x batch x units
+            stats[start:start + batch] = ((sx[:, None, :] * shuffled).sum(axis=2)
+                                          / norms[:, None]).mean(axis=0)
+    else:
+        total = np.zeros(permutations)
+        for t in range(present.shape[0]):
+            where = np.flatnonzero(present[t])
+            order = np.argsort(rng.random((permutations, len(where))), axis=1)
+            total += (sx[t, where][None, :] * sy[t, where][order]).sum(axis=1) / norms[t]
+        stats = total / present.shape[0]
+
+    tolerance = 1e-12
+    if alternative == "greater":
+        extreme = stats >= observed - tolerance
+    elif alternative == "less":
+        extreme = stats <= observed + tolerance
+    else:
+        extreme = np.abs(stats) >= abs(observed) - tolerance
+    return {
+        "mean_rho": observed,
+        "p_value": float((1 + extreme.sum()) / (1 + permutations)),
+        "years": int(len(rx)), "first": int(rx.index.min()), "last": int(rx.index.max()),
+        "units": int(present.any(axis=0).sum()),
+        "exchangeable": int(sum(len(members) for members in movable)),
+        "cohorts": len(movable), "permutations": int(permutations),
+        "alternative": alternative, "shuffle": shuffle,
+        "yearly": pd.Series(yearly, index=rx.index.astype(int), name="rho"),
+    }
+
+
+def size_burden_panel(gdp: pd.DataFrame, burden: pd.DataFrame, members: pd.DataFrame,
+                      years: tuple[int, int] | None = None, exclude: Iterable[int] = ()
+                      ) -> pd.DataFrame:
+    """The NATO members of each year with their GDP and burden: one row per ally-year.
+
+    The input of :func:`panel_rank_test` (columns ``year``, ``ccode``, ``country``,
+    ``gdp``, ``milex_share_gdp``); members lacking either value are dropped, as in
+    :func:`size_burden_correlation`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"country": ["A", "B"], "ccode": [1, 2], "accession_year": [1949] * 2})
+    >>> g = pd.DataFrame({"ccode": [1, 2], "year": 1960, "gdp": [5.0, 3.0]})
+    >>> b = pd.DataFrame({"ccode": [1], "year": 1960, "milex_share_gdp": [0.04]})
+    >>> panel = size_burden_panel(g, b, m, (1960, 1960))
+    >>> panel["ccode"].tolist(), panel["gdp"].tolist()
+    ([1], [5.0])
+    """
+    first, last = _years(years, (1949, 2018))
+    g, b = _prepare(gdp, burden)
+    who = members_by_year(members, (first, last))
+    excluded = [CCODE_ALIASES.get(int(c), int(c)) for c in exclude]
+    who = who[~who["ccode"].isin(excluded)]
+    out = who.merge(g, on=["year", "ccode"], how="inner").merge(b, on=["year", "ccode"],
+                                                                how="inner")
+    return out[["year", "ccode", "country", "gdp", "milex_share_gdp"]].reset_index(drop=True)
+
+
+def size_burden_pooled(gdp: pd.DataFrame, burden: pd.DataFrame, members: pd.DataFrame,
+                       years: tuple[int, int] | None = None, *, min_allies: int = 5,
+                       exclude: Iterable[int] = (), permutations: int = 9999, seed: int = 0,
+                       alternative: str = "two-sided", shuffle: str = "units") -> dict:
+    """Olson and Zeckhauser's test pooled over years: one p-value for a whole period.
+
+    :func:`panel_rank_test` on :func:`size_burden_panel`: the mean of the yearly
+    Spearman correlations of GDP and burden (the same yearly values as
+    :func:`size_burden_correlation`), tested by handing whole national burden series
+    to other allies who were members in the same years. Counting "significant years"
+    answers a different question badly: each yearly test among 15 allies has little
+    power (:func:`rank_test_power`), and the years are not independent.
+
+    Parameters
+    ----------
+    gdp, burden, members, years, min_allies, exclude
+        As for :func:`size_burden_correlation` (default years 1949–2018).
+    permutations, seed, alternative, shuffle
+        As for :func:`panel_rank_test`.
+
+    Returns
+    -------
+    dict
+        As :func:`panel_rank_test`, with ``units`` counting allies.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"country": list("ABCDEF"), "ccode": range(1, 7),
+    ...                   "accession_year": [1949] * 6})
+    >>> g = pd.DataFrame([{"ccode": c, "year": y, "gdp": 10.0 * c} for c in range(1, 7)
+    ...                   for y in (1960, 1961)])
+    >>> b = g.assign(milex_share_gdp=g["gdp"] / 1000)[["ccode", "year", "milex_share_gdp"]]
+    >>> result = size_burden_pooled(g, b, m, (1960, 1961), permutations=999)
+    >>> result["mean_rho"], result["p_value"] < 0.01
+    (1.0, True)
+    """
+    panel = size_burden_panel(gdp, burden, members, years, exclude)
+    return panel_rank_test(panel, x="gdp", y="milex_share_gdp", unit="ccode",
+                           min_units=min_allies, permutations=permutations, seed=seed,
+                           alternative=alternative, shuffle=shuffle)
+
+
+def _critical_rho(n: int, alpha: float) -> float:
+    """The smallest |rho| with a two-sided p-value (t approximation) below ``alpha``."""
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        t = mid * math.sqrt((n - 2) / (1 - mid * mid))
+        low, high = (mid, high) if _two_sided_t_p(t, n - 2) >= alpha else (low, mid)
+    return high
+
+
+def rank_test_power(rho: float, n: int, alpha: float = 0.05, simulations: int = 20000,
+                    seed: int = 0) -> float:
+    """How often a yearly test (:func:`spearman_test`) finds a true rank correlation.
+
+    Simulates ``simulations`` samples of ``n`` allies from a bivariate normal whose
+    population Spearman correlation is ``rho`` (Pearson ``r = 2 sin(pi rho / 6)``) and
+    returns the share of samples in which the two-sided test gives ``p < alpha``. With
+    ``rho = 0`` it returns about ``alpha``: the test's size.
+
+    "Not significant" is not "no relation": with a true rho of 0.3 and 15 allies a
+    yearly test misses the relation most of the time.
+
+    Examples
+    --------
+    >>> round(rank_test_power(0.0, 15), 2), round(rank_test_power(0.3, 15), 2)
+    (0.05, 0.19)
+    """
+    import numpy as np
+
+    if not -1 < float(rho) < 1:
+        raise InputError(f"rho must be between -1 and 1, got {rho!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 4:
+        raise InputError(f"n must be a whole number of at least 4 allies, got {n!r}")
+    if not 0 < float(alpha) < 1:
+        raise InputError(f"alpha is a probability between 0 and 1, got {alpha!r}")
+    r = 2 * math.sin(math.pi * float(rho) / 6)
+    rng = np.random.default_rng(int(seed))
+    a = rng.standard_normal((int(simulations), n))
+    b = r * a + math.sqrt(1 - r * r) * rng.standard_normal((int(simulations), n))
+    ra = a.argsort(axis=1).argsort(axis=1) - (n - 1) / 2
+    rb = b.argsort(axis=1).argsort(axis=1) - (n - 1) / 2
+    rhos = (ra * rb).sum(axis=1) / (ra * ra).sum(axis=1)
+    return float((np.abs(rhos) >= _critical_rho(n, float(alpha))).mean())
+
+
+def exchange_rate_gdp(capabilities: pd.DataFrame, burden: pd.DataFrame,
+                      years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """GDP at market exchange rates, derived as military spending ÷ its share of GDP.
+
+    Olson and Zeckhauser ranked NATO's members by GNP at exchange rates; Maddison's
+    GDP (the course's ``gdp`` table) is in 2011 dollars of equal purchasing power,
+    which ranks poorer allies higher. This variant divides COW's military spending
+    (``capabilities.milex``, thousands of current US dollars, from 1914) by SIPRI's
+    share of GDP: current US dollars at market exchange rates. COW's and SIPRI's
+    definitions of military spending differ somewhat (COW compiles largely from SIPRI
+    and ACDA), so read it as a check on the ranking, not as national accounts.
+
+    Returns
+    -------
+    DataFrame ``ccode``, ``year``, ``gdp`` (current US$), shaped like the ``gdp`` table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"ccode": [2], "year": [1964], "milex": [50000]})
+    >>> b = pd.DataFrame({"ccode": [2], "year": [1964], "milex_share_gdp": [0.08]})
+    >>> float(exchange_rate_gdp(c, b)["gdp"].iloc[0])
+    625000000.0
+    """
+    _require(capabilities, ["ccode", "year", "milex"], "the capabilities table")
+    _require(burden, ["ccode", "year", "milex_share_gdp"], "the military burden table")
+    first, last = _years(years, (1949, 2016))
+    if first < 1914:
+        raise InputError("COW milex is in British pounds before 1914; start at 1914 or later")
+    caps = capabilities[["ccode", "year", "milex"]].copy()
+    original = pd.to_numeric(caps["ccode"], errors="coerce")
+    caps["ccode"] = _canonical(caps["ccode"])
+    caps["year"] = pd.to_numeric(caps["year"]).astype("int64")
+    caps["milex"] = pd.to_numeric(caps["milex"], errors="coerce").astype(float)
+    caps = caps[(caps["year"] >= first) & (caps["year"] <= last) & (caps["milex"] > 0)]
+    caps = _dedupe_germany(caps, original.loc[caps.index])
+    share = burden[["ccode", "year", "milex_share_gdp"]].copy()
+    share["ccode"] = _canonical(share["ccode"])
+    share["year"] = pd.to_numeric(share["year"]).astype("int64")
+    share["milex_share_gdp"] = pd.to_numeric(share["milex_share_gdp"],
+                                             errors="coerce").astype(float)
+    share = share[share["milex_share_gdp"] > 0].drop_duplicates(["ccode", "year"])
+    both = caps.merge(share, on=["ccode", "year"], how="inner")
+    both["gdp"] = both["milex"] * 1000 / both["milex_share_gdp"]
+    return both[["ccode", "year", "gdp"]].reset_index(drop=True)
 
 
 # --- convenience: the shipped tables -------------------------------------------------

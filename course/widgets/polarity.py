@@ -10,7 +10,10 @@ and the legend names each power beside its COW code.
 
 The essay's phrase makes two claims at once, and the verdict judges each half on its
 own: *multipolar* (at least three powers hold the pole threshold) and *U.S. led* (the
-United States has the largest share), then says which half fails and why.
+United States has the largest share), then says which half fails and why. Two shares
+less than :data:`TIE` apart (one point of the set's total) are a tie: "U.S. led" is then
+neither confirmed nor refuted, because no series of GDP or capabilities is measured
+that precisely (GDP in 2018: China 33.75 %, the United States 33.73 %).
 
 Examples
 --------
@@ -39,6 +42,8 @@ from course.widgets.controls import PercentSlider, YearRange
 from course.widgets.typed import format_percent, parse_percent, parse_years
 
 FIRST_YEAR, LAST_YEAR = 1816, 2018
+#: Shares closer than this (a fraction of the set's total: one percentage point) are a tie.
+TIE = 0.01
 
 
 def _label(n_poles: int) -> str:
@@ -123,8 +128,9 @@ def _tables(measure: str, start: int, end: int, scope: str, threshold: float,
     return shares, table
 
 
-def _two_halves(year_shares, last: dict, threshold: float) -> tuple[str, list[str]]:
-    """The verdict on each half of "multipolar, but still U.S. led", and the failed halves."""
+def _two_halves(year_shares, last: dict, threshold: float
+                ) -> tuple[str, list[str], list[str]]:
+    """The verdict on each half of "multipolar, but still U.S. led": text, failed, tied."""
     ranked = year_shares.dropna(subset=["share"]).sort_values("share", ascending=False)
     poles = ranked[ranked["share"] >= float(threshold) - 1e-12]
     listed = ", ".join(f"{a} {_share(v, threshold)}"
@@ -149,26 +155,45 @@ def _two_halves(year_shares, last: dict, threshold: float) -> tuple[str, list[st
     leader, runner = str(last["leader"]), last["runner_up"]
     us_led = leader == "USA"
     lead = _points(last["lead"])
-    if us_led:
+    tie = format_percent(TIE).replace("%", " point")
+    tied = False
+    if us_led and float(last["lead"]) < TIE:
+        tied = True
+        second = (f"U.S. led: tied, the USA is ahead of {runner} by only {lead}, less than "
+                  f"{tie} — too close to call on these data.")
+    elif us_led:
         second = f"U.S. led: yes, the USA leads {runner} by {lead}."
     elif "USA" in set(ranked["stateabb"]):
         us = ranked[ranked["stateabb"] == "USA"].iloc[0]
         behind = _points(float(ranked.iloc[0]["share"]) - float(us["share"]))
         top, ours = float(ranked.iloc[0]["share"]), float(us["share"])
         digits = 1 if f"{top:.1%}" != f"{ours:.1%}" else 2
-        second = (f"U.S. led: no, {leader} leads (its share {top:.{digits}%} against the "
-                  f"USA's {ours:.{digits}%}, {behind} ahead).")
+        if top - ours < TIE:
+            tied = True
+            second = (f"U.S. led: tied, {leader} is ahead by only {behind} (its share "
+                      f"{top:.{digits}%} against the USA's {ours:.{digits}%}), less than "
+                      f"{tie} — too close to call on these data.")
+        else:
+            second = (f"U.S. led: no, {leader} leads (its share {top:.{digits}%} against the "
+                      f"USA's {ours:.{digits}%}, {behind} ahead).")
     else:
         second = f"U.S. led: no, the USA is not in this set of powers; {leader} leads."
-    failed = [half for half, ok in (("multipolar", multipolar), ("U.S. led", us_led)) if not ok]
-    if not failed:
+    failed = [half for half, ok in (("multipolar", multipolar), ("U.S. led", us_led or tied))
+              if not ok]
+    ties = ["U.S. led"] if tied else []
+    if tied:
+        tail = ("'U.S. led' is a tie and " + ("'multipolar' fails: not 'multipolar, but still "
+                                               "U.S. led'." if failed else
+                                               "'multipolar' holds: the phrase is neither "
+                                               "confirmed nor refuted."))
+    elif not failed:
         tail = "Both halves hold: consistent with 'multipolar, but still U.S. led'."
     elif len(failed) == 2:
         tail = "Both halves fail: not 'multipolar, but still U.S. led'."
     else:
         tail = (f"The '{failed[0]}' half fails, the other holds: not 'multipolar, but still "
                 "U.S. led'.")
-    return f"{first} {second} {tail}", failed
+    return f"{first} {second} {tail}", failed, ties
 
 
 def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
@@ -197,7 +222,8 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
         ``table`` (:func:`course.measures.polarity.polarity_by_year`) and ``details``
         (``mean_eff_poles``, ``leader_last``, ``n_poles_last``, ``eff_poles_last``,
         ``label``, ``us_led``, ``multipolar``, ``failed`` (the halves of the claim that
-        fail), ``years_with_data``, ``added``).
+        fail), ``tied`` (``["U.S. led"]`` when the top two shares are less than
+        :data:`TIE` apart), ``years_with_data``, ``added``).
     """
     start, end = parse_years(years, low=FIRST_YEAR, high=LAST_YEAR)
     threshold = parse_percent(threshold, high=1.0, what="the pole threshold")
@@ -214,7 +240,7 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     us_led = last["leader"] == "USA"
     gap = summary["years_total"] - summary["years"]
     last_year = int(last["year"])
-    halves, failed = _two_halves(shares[shares["year"] == last_year], last, threshold)
+    halves, failed, tied = _two_halves(shares[shares["year"] == last_year], last, threshold)
     who = polarity.SCOPES[scope] + (f" plus {_named(added)}" if added else "")
     verdict = (
         f"By {name}, {start}–{end} has {summary['mean_eff_poles']:.1f} effective poles among "
@@ -246,7 +272,7 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
                "leader_last": str(last["leader"]), "n_poles_last": n_last, "label": label,
                "eff_poles_last": float(last["eff_poles"]),
                "us_led": bool(us_led), "multipolar": label == "multipolar",
-               "failed": failed, "years_with_data": summary["years"],
+               "failed": failed, "tied": tied, "years_with_data": summary["years"],
                "last_year": last_year, "added": list(added), "threshold": threshold}
     return View(chart=chart, verdict=verdict, table=table, details=details)
 

@@ -340,3 +340,17 @@ def test_cold_war_defence_pact_cases_are_sino_soviet_and_wartime_treaties():
     wartime = cases.loc[["UKG–RUS", "FRN–RUS"], "dyad_years"].sum()
     assert wartime == 24 and cases.loc["UKG–RUS", "last"] == 1959  # 1955 + the 5-year window
     assert (cases.loc["RUS–CHN", "dyad_years"] + wartime) / total > 0.8
+
+
+def test_cold_war_windows_that_reach_back_into_the_war_are_flagged():
+    """Issue 23, item 9: 6 of the 54 defence-pact cases are allied only through ATOP 2550,
+    a wartime pact that ended in 1945, because the window of 1946-1949 reaches back."""
+    cases = alignment.allied_and_disputing("defense", 2, 5, 1946, 1989).set_index("dyad")
+    assert cases["before_start"].sum() == 6
+    flagged = cases[cases["before_start"] > 0]
+    assert set(flagged.index) == {"USA–RUS", "UKG–FRN", "USA–FRN"}
+    assert set(flagged["atopids"]) == {"2550"}
+    members = data.load("alliance_members")
+    assert members.loc[members["atopid"] == 2550, "yrexit"].max() == 1945
+    later = alignment.allied_and_disputing("defense", 2, 5, 1950, 1989)
+    assert later["before_start"].sum() == 0

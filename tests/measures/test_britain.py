@@ -242,12 +242,14 @@ def test_entente_coding_compares_atop_with_treaty_dates(small_members):
     table = britain.entente_coding(members=small_members, events=events)
     assert list(table["partner"]) == ["Japan", "France", "Russia"]
     assert list(table["atop_first_year"]) == [1902, 1907, pd.NA]
-    assert list(table["lag_years"]) == [0, 3, pd.NA]
+    assert list(table["years_to_first_pact"]) == [0, 3, pd.NA]
+    assert list(table["agreement_coded"]) == [True, False, False]
     assert list(table["defence"]) == [True, False, False]
     assert table.loc[2, "finding"] == "ATOP codes no alliance between Britain and Russia in " \
                                       "1890-1914."
-    assert table.loc[1, "finding"].startswith("ATOP does not code the 1904 agreement itself; "
-                                              "its first Britain-France pact begins in 1907")
+    assert table.loc[1, "finding"].startswith("ATOP does not code the 1904 agreement; its "
+                                              "first Britain-France pact is a different "
+                                              "agreement, of 1907")
     assert table.loc[0, "finding"].endswith("the year of the agreement (defence, neutrality).")
 
 

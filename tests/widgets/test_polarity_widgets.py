@@ -220,3 +220,26 @@ def test_no_pole_at_all_is_said_plainly():
     view = polarity_view("cinc", (1946, 1989), "major", 0.5)
     assert "Multipolar: no, no power holds at least 50%; the largest, USA, has 33.4%" in (
         view.verdict)
+
+
+def test_a_gap_under_one_point_is_a_tie_not_a_failure():
+    """Issue 23, item 9: GDP 2018 has China ahead of the USA by 0.02 points."""
+    from course.widgets.polarity import TIE
+
+    gdp = polarity_view("gdp", (1990, 2018))
+    table = gdp.table.set_index("year")
+    assert table.loc[2018, "leader"] == "CHN" and table.loc[2018, "lead"] < 0.0005
+    assert gdp.details["tied"] == ["U.S. led"] and gdp.details["failed"] == ["multipolar"]
+    assert "U.S. led: tied, CHN is ahead by only 0.02 points" in gdp.verdict
+    assert "'U.S. led' is a tie and 'multipolar' fails" in gdp.verdict
+    with_india = polarity_view("gdp", (1990, 2018), add="IND")
+    assert with_india.details["failed"] == [] and with_india.details["tied"] == ["U.S. led"]
+    assert "neither confirmed nor refuted" in with_india.verdict
+    # a clear lead is no tie, in either direction
+    assert polarity_view("milex", (1990, 2016)).details["tied"] == []
+    assert polarity_view("cinc", (1990, 2016)).details["tied"] == []
+    # the USA narrowly ahead is a tie too (GDP, 2017: lead 0.04 points)
+    narrow = polarity_view("gdp", (2017, 2017))
+    assert narrow.details["leader_last"] == "USA" and narrow.details["tied"] == ["U.S. led"]
+    assert "U.S. led: tied, the USA is ahead of CHN by only" in narrow.verdict
+    assert TIE == 0.01
