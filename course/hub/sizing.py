@@ -1,0 +1,65 @@
+"""How big a hub a class needs, from what ``benchmarks/bench_hub.py`` measured.
+
+The figures below are copied from the benchmark's output (its ``--json`` file records the
+machine, the load average and every run); INSTRUCTORS.md's sizing table and the
+Kubernetes values (:mod:`course.hub.kubernetes`) are derived from them by the functions
+here, so the three never disagree. Re-measure on a quiet machine and update
+:data:`MEASURED` (and INSTRUCTORS.md's table, which a test compares).
+
+Examples
+--------
+>>> plan = plan_for(30)
+>>> plan.cores >= 1 and plan.memory_gb > 0
+True
+>>> memory_request_mb() >= MEASURED["rss_mb_per_student"]
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: benchmarks/bench_hub.py on the project's 2-core, 24 GB machine (see INSTRUCTORS.md).
+MEASURED = {
+    "rss_mb_per_student": 250.0,     # resident memory, server + kernel, after lesson 01
+    "pss_mb_per_student": 200.0,     # the same, shared pages divided among students
+    "students_per_core": 5.0,        # active students per core with explorer p95 <= 1 s
+    "load_average": 0.0,             # the machine's 1-min load average when measured
+}
+#: Headroom over the measured figures for a class (other lessons, longer sessions).
+MEMORY_HEADROOM = 1.5
+#: What the hub itself, the proxy and the system take, besides the students.
+BASE_MEMORY_GB = 1.0
+#: A student's server is stopped above this (Kubernetes limit): a runaway cell, not a lesson.
+MEMORY_LIMIT_MB = 2048
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A machine for ``students`` active students."""
+
+    students: int
+    cores: int
+    memory_gb: float
+
+
+def memory_request_mb() -> int:
+    """Memory to reserve per student (the measured resident memory plus headroom),
+    rounded up to 50 MB."""
+    need = MEASURED["rss_mb_per_student"] * MEMORY_HEADROOM
+    return int(math.ceil(need / 50.0) * 50)
+
+
+def cpu_request() -> float:
+    """Cores to reserve per active student, to two decimals."""
+    return round(1.0 / MEASURED["students_per_core"], 2)
+
+
+def plan_for(students: int) -> Plan:
+    """Cores and memory for ``students`` working at once (lesson 01's explorer at p95 ≤ 1 s)."""
+    if students < 1:
+        raise ValueError("students must be at least 1")
+    cores = max(1, math.ceil(students / MEASURED["students_per_core"]))
+    memory = BASE_MEMORY_GB + students * memory_request_mb() / 1024
+    return Plan(students, cores, round(memory, 1))
