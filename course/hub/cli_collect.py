@@ -26,7 +26,7 @@ from course.hub.collect import (
     read_roster,
     write_manifest,
 )
-from course.hub.settings import DEFAULT_FOLDER, DEFAULT_GROUP, DEFAULT_PREFIX, load
+from course.hub.settings import DEFAULT_FOLDER, DEFAULT_GROUP, default_prefix, load
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "each student's folder is named after (default: the hub user)")
     parser.add_argument("--folder", help="the course folder in students' homes (default: "
                         f"the installed hub's, else {DEFAULT_FOLDER})")
-    parser.add_argument("--prefix", default=str(DEFAULT_PREFIX),
+    parser.add_argument("--prefix", default=str(default_prefix()),
                         help="read the group and folder from the hub installed here")
 
 

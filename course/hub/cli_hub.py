@@ -26,7 +26,7 @@ from pathlib import Path
 from course.errors import InputError
 from course.hub import kubernetes
 from course.hub.install import install, readable_problems, write_settings
-from course.hub.settings import AUTH_KINDS, DEFAULT_PREFIX, HubSettings, load
+from course.hub.settings import AUTH_KINDS, DEFAULT_PREFIX, HubSettings, default_prefix, load
 
 #: Flags that set a field of HubSettings: flag -> (field, type)
 _FIELDS = {"public_url": str, "ip": str, "port": int, "repo": str, "branch": str,
@@ -35,8 +35,9 @@ _FIELDS = {"public_url": str, "ip": str, "port": int, "repo": str, "branch": str
 
 
 def _settings_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--prefix", default=str(DEFAULT_PREFIX),
-                        help=f"where the hub lives (default {DEFAULT_PREFIX})")
+    parser.add_argument("--prefix", default=str(default_prefix()),
+                        help=f"where the hub lives (default {DEFAULT_PREFIX} or "
+                        "$COURSE_HUB_PREFIX)")
     parser.add_argument("--public-url", help="the address students use, for links "
                         "(default http://localhost:8000)")
     parser.add_argument("--ip", help="address to listen on (default: every interface)")
@@ -100,7 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _settings_arguments(p)
     p.add_argument("--show", action="store_true", help="print the rendered configuration")
     p = sub.add_parser("start", help="run the hub in the foreground (as root)")
-    p.add_argument("--prefix", default=str(DEFAULT_PREFIX))
+    p.add_argument("--prefix", default=str(default_prefix()))
     p = sub.add_parser("image", help="build the students' image for Kubernetes with "
                        "repo2docker (prints the command; --build runs it)")
     p.add_argument("--repo", required=True, help="the students' repository (URL or folder)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from course import paths
 from course.errors import InputError
 from course.hub.links import course_notebooks, lesson_link, resolve
-from course.hub.settings import DEFAULT_FOLDER, DEFAULT_PREFIX, load
+from course.hub.settings import DEFAULT_FOLDER, default_prefix, load
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--branch", help="its branch (default main)")
     parser.add_argument("--folder", help=f"the folder in students' homes (default "
                         f"{DEFAULT_FOLDER})")
-    parser.add_argument("--prefix", default=str(DEFAULT_PREFIX),
+    parser.add_argument("--prefix", default=str(default_prefix()),
                         help="read the defaults from the hub installed here")
 
 

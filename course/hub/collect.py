@@ -233,10 +233,17 @@ def collect_user(user: str, student_id: str, assignment: str, out: Path, *,
         account = pwd.getpwnam(user)
     except KeyError:
         return Collected(student_id, user, "missing", note="no such Unix user")
+    return collect_home(account.pw_dir, account.pw_uid, user, student_id, assignment, out,
+                        folder=folder, deadline=deadline)
+
+
+def collect_home(home: str, uid: int, user: str, student_id: str, assignment: str, out: Path,
+                 *, folder: str = DEFAULT_FOLDER, deadline: float | None = None) -> Collected:
+    """Collect the problem set from ``home`` (whose files must belong to ``uid``)."""
     where = [folder, "exercises", assignment]
-    source_dir = Path(account.pw_dir, *where)
+    source_dir = Path(home, *where)
     try:
-        folder_fd = _open_below(account.pw_dir, where)
+        folder_fd = _open_below(home, where)
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR):
             return Collected(student_id, user, "missing",
@@ -252,7 +259,7 @@ def collect_user(user: str, student_id: str, assignment: str, out: Path, *,
         found = {}
         for name in (f"{assignment}.submission.ipynb", f"{assignment}.ipynb"):
             try:
-                found[name] = _read_own_file(folder_fd, name, account.pw_uid)
+                found[name] = _read_own_file(folder_fd, name, uid)
             except FileNotFoundError:
                 continue
     finally:

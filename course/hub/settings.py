@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +149,12 @@ class HubSettings:
         data["admins"] = tuple(data.get("admins", ()))
         data["test_users"] = tuple(data.get("test_users", ()))
         return cls(**data)
+
+
+def default_prefix() -> Path:
+    """``COURSE_HUB_PREFIX`` when set, else :data:`DEFAULT_PREFIX`: where the ``course
+    hub`` commands (and the hub tests) find the installed hub."""
+    return Path(os.environ.get("COURSE_HUB_PREFIX") or DEFAULT_PREFIX)
 
 
 def load(prefix: Path | str = DEFAULT_PREFIX) -> HubSettings:
