@@ -147,6 +147,9 @@ def read_roster(path: Path) -> dict[str, str]:
                                  f"student_id (it has {', '.join(sorted(fields)) or 'none'})")
             roster = {}
             for line, row in enumerate(reader, start=2):
+                if None in row:
+                    raise InputError(f"{path}, line {line}: more fields than columns (put "
+                                     'an id with a comma in quotes: "Müller, Anna")')
                 user, sid = (row["hub_user"] or "").strip(), (row["student_id"] or "").strip()
                 if not user or not sid:
                     raise InputError(f"{path}, line {line}: empty hub_user or student_id")
@@ -163,6 +166,8 @@ def _open_below(home: str, parts: Iterable[str]) -> int:
     fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for part in parts:
+            if stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode):
+                raise OSError(errno.ELOOP, "a symbolic link", part)
             next_fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = next_fd

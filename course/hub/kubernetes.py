@@ -55,7 +55,7 @@ def repo2docker_command(repo: str, image: str) -> list[str]:
 
 def _split_image(image: str) -> tuple[str, str]:
     name, sep, tag = image.rpartition(":")
-    if not sep or not name or "/" in tag:
+    if not sep or not name or not tag or "/" in tag:
         raise InputError(f"--image {image!r}: give NAME:TAG, e.g. "
                          "registry.example.edu/alliances-course:2026-09")
     return name, tag
