@@ -154,6 +154,9 @@ def _place_edition(settings: HubSettings, source: Path, edition: Path | None) ->
             raise InputError(f"{edition} is not a student edition of the course (no course/ "
                              "or postBuild): give the folder `course release student` wrote")
         shutil.copytree(edition, new, ignore=shutil.ignore_patterns(".git", *_BUILT[:-1]))
+    elif not (source / "solutions").is_dir():  # already a student edition (its clone)
+        shutil.copytree(source, new, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "test-artifacts", *_BUILT[:-1]))
     else:
         write_student_edition(new, project=source)
     if settings.course.exists():
@@ -175,8 +178,10 @@ def write_settings(settings: HubSettings) -> None:
 def install(settings: HubSettings, *, source: Path | None = None, edition: Path | None = None,
             log: Callable[[str], None] = print) -> list[str]:
     """Build or update the hub under ``settings.prefix``; return what students cannot read
-    (empty when all is well). ``source`` is the instructors' copy the edition is made
-    from (default: this one); ``edition`` an already written student edition instead."""
+    (empty when all is well). ``source`` is the copy of the course installed (default:
+    this one): from the instructors' copy, the student edition is written first; a
+    student edition (a clone of the students' repository) is installed as it is;
+    ``edition`` names an already written student edition instead."""
     settings.check()
     render_config(settings)  # refuse bad auth options before building anything
     problems = preflight()

@@ -63,3 +63,23 @@ def plan_for(students: int) -> Plan:
     cores = max(1, math.ceil(students / MEASURED["students_per_core"]))
     memory = BASE_MEMORY_GB + students * memory_request_mb() / 1024
     return Plan(students, cores, round(memory, 1))
+
+
+#: Class sizes the guide's table shows.
+GUIDE_SIZES = (10, 30, 60, 100, 300)
+
+
+def guide_table(sizes: tuple[int, ...] = GUIDE_SIZES) -> str:
+    """The sizing table of INSTRUCTORS.md, as Markdown (a test compares the two)."""
+    lines = [f"Per active student: {cpu_request():.2f} core "
+             f"({MEASURED['students_per_core']:g} students per core) and "
+             f"{memory_request_mb()} MB ({MEASURED['rss_mb_per_student']:.0f} MB measured, "
+             f"plus {MEMORY_HEADROOM - 1:.0%}); plus {BASE_MEMORY_GB:g} GB for the hub and "
+             "the system.",
+             "",
+             "| students working at once | cores | memory |",
+             "|---|---|---|"]
+    for n in sizes:
+        plan = plan_for(n)
+        lines.append(f"| {n} | {plan.cores} | {plan.memory_gb:g} GB |")
+    return "\n".join(lines) + "\n"
