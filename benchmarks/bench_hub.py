@@ -26,9 +26,12 @@ would not: a pessimistic setting.)
 Per N it prints: each student's memory once lesson 01 has run (resident set, RSS, and
 proportional set, PSS — shared pages divided among the processes sharing them — of the
 student's single-user server plus kernel), the explorer latency (median and p95, for
-the simulated and the browser students), the time from arriving to a run lesson, and the
-load average. Then the capacity: the largest N whose p95 stayed within 1 s, per core,
-and the memory per student. Results go to ``benchmarks/results/hub.json``.
+the simulated and the browser students), the time from arriving to a run lesson, the CPU
+a student's server and kernel use while the student explores (CPU seconds per second:
+cores), and the load average. Then the capacity: the largest N whose p95 stayed within
+1 s, per core; the CPU demand per exploring student (on a busy machine the latency
+depends on the other jobs too, the demand much less); and the memory per student.
+Results go to ``benchmarks/results/hub.json``.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class Student:
     latencies: list[float] = field(default_factory=list)
     rss_mb: float | None = None
     pss_mb: float | None = None
+    cpu_cores: float | None = None  # CPU used while exploring / time spent exploring
     error: str = ""
 
 
@@ -100,6 +104,36 @@ def memory_of(uid: int) -> tuple[float, float]:
         except OSError:
             continue
     return rss / 1024, pss / 1024
+
+
+def cpu_seconds_of(uid: int) -> float:
+    """CPU time (user + system) of the live processes of ``uid``, in seconds."""
+    from course.hub.local import processes_of
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in processes_of([uid]):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+class Exploring:
+    """Measures the CPU a student's server and kernel use while the student explores."""
+
+    def __init__(self, student: Student):
+        import pwd
+
+        self.student, self.uid = student, pwd.getpwnam(student.name).pw_uid
+        self.cpu, self.wall = cpu_seconds_of(self.uid), time.perf_counter()
+
+    def done(self) -> None:
+        wall = time.perf_counter() - self.wall
+        if wall > 0:
+            self.student.cpu_cores = (cpu_seconds_of(self.uid) - self.cpu) / wall
 
 
 # -- a simulated student: JupyterLab's protocols, no browser ---------------------------------
@@ -236,10 +270,12 @@ def simulated_student(student: Student, hub: str, link: str, changes: int,
         sim.run_lesson(cells)
         student.ready_s = time.perf_counter() - student.arrived
         _record_memory(student)
+        exploring = Exploring(student)
         for i in range(changes):
             time.sleep(rng.uniform(*think))
             description, state = CHANGES[i % len(CHANGES)]
             student.latencies.append(sim.change(description, state))
+        exploring.done()
     finally:
         sim.close()
 
@@ -303,6 +339,7 @@ def browser_student(student: Student, hub: str, link: str, changes: int,
             _record_memory(student)
             select = cell.locator(".widget-dropdown select").first
             options = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+            exploring = Exploring(student)
             for i in range(changes):
                 time.sleep(rng.uniform(*think))
                 before = page.evaluate(EXPLORER_SVG_JS, explorer_index)
@@ -313,6 +350,7 @@ def browser_student(student: Student, hub: str, link: str, changes: int,
                     f"return s !== '' && s !== {json.dumps(before)}; }}",
                     arg=explorer_index, timeout=120_000, polling="raf")
                 student.latencies.append(time.perf_counter() - started)
+            exploring.done()
         finally:
             browser.close()
 
@@ -397,6 +435,7 @@ def summarise(n: int, students: list[Student], load_samples: list[float]) -> dic
     rss = [s.rss_mb for s in students if s.rss_mb]
     pss = [s.pss_mb for s in students if s.pss_mb]
     ready = [s.ready_s for s in students if s.ready_s]
+    cpu = [s.cpu_cores for s in students if s.cpu_cores is not None]
     return {
         "students": n, "browsers": sum(s.browser for s in students),
         "errors": {s.name: s.error for s in students if s.error},
@@ -406,6 +445,7 @@ def summarise(n: int, students: list[Student], load_samples: list[float]) -> dic
                    "max": max(rss) if rss else None},
         "pss_mb": {"median": statistics.median(pss) if pss else None,
                    "max": max(pss) if pss else None},
+        "cpu_cores_per_student": statistics.median(cpu) if cpu else None,
         "ready_s": {"median": statistics.median(ready) if ready else None,
                     "max": max(ready) if ready else None},
         "load_average": {"mean": statistics.fmean(load_samples) if load_samples else None,
@@ -428,9 +468,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="students arrive within this many seconds")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    if os.geteuid() != 0:
-        print("run as root: the benchmark makes Unix users and starts the hub", file=sys.stderr)
-        return 2
+    from course.hub.settings import default_prefix
+
+    if os.geteuid() != 0 or not (default_prefix() / "etc" / "hub.json").exists():
+        print("bench_hub skipped: run it as root after `course hub install` (it makes Unix "
+              "users and starts the installed hub)")
+        return 0
     cores = os.cpu_count() or 1
     print(f"machine: {cores} cores, load average before: "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -450,7 +493,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({sim['count']} changes), in Chromium median {_fmt(web['median_s'], ' s')} "
               f"p95 {_fmt(web['p95_s'], ' s')} ({web['count']}); lesson ready median "
               f"{_fmt(summary['ready_s']['median'], ' s', 0)} max "
-              f"{_fmt(summary['ready_s']['max'], ' s', 0)}; load average mean "
+              f"{_fmt(summary['ready_s']['max'], ' s', 0)}; CPU while exploring "
+              f"{_fmt(summary['cpu_cores_per_student'], ' core', 3)} per student; "
+              f"load average mean "
               f"{_fmt(summary['load_average']['mean'], '', 1)} max "
               f"{_fmt(summary['load_average']['max'], '', 1)}", flush=True)
         for name, error in summary["errors"].items():
@@ -461,6 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     rss = max((r["rss_mb"]["median"] for r in results if r["rss_mb"]["median"]), default=None)
     pss = max((r["pss_mb"]["median"] for r in results if r["pss_mb"]["median"]), default=None)
     best = max(within, default=None)
+    demand = [r["cpu_cores_per_student"] for r in results if r["cpu_cores_per_student"]]
+    if demand:
+        per_core = 1 / statistics.median(demand)
+        print(f"CPU demand: {statistics.median(demand):.3f} core per exploring student "
+              f"-> at most {per_core:.0f} such students per fully used core")
     print(f"capacity: p95 <= {TARGET_P95_S:.0f} s up to N = {best if best else 'none tried'}"
           + (f" -> at least {best / cores:.1f} active students per core" if best else "")
           + f"; memory per student: RSS {_fmt(rss, ' MB', 0)}, PSS {_fmt(pss, ' MB', 0)}")
@@ -469,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     (out / "hub.json").write_text(json.dumps({
         "cores": cores, "args": vars(args), "results": results,
         "students_per_core_within_target": (best / cores) if best else None,
+        "cpu_cores_per_student": statistics.median(demand) if demand else None,
         "rss_mb_per_student": rss, "pss_mb_per_student": pss}, indent=1))
     return 0
 
