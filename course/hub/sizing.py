@@ -20,15 +20,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: benchmarks/bench_hub.py on the project's 2-core, 24 GB machine (see INSTRUCTORS.md).
+#: benchmarks/bench_hub.py on the project's 2-core, 24 GB machine, shared with other jobs
+#: (load average 7 before the runs, 9-20 during them; see INSTRUCTORS.md, "Sizing").
 MEASURED = {
-    "rss_mb_per_student": 250.0,     # resident memory, server + kernel, after lesson 01
-    "pss_mb_per_student": 200.0,     # the same, shared pages divided among students
-    "students_per_core": 5.0,        # active students per core with explorer p95 <= 1 s
-    "load_average": 0.0,             # the machine's 1-min load average when measured
+    "rss_mb_per_student": 431.0,  # resident memory, server + kernel, after lesson 01 (median)
+    "pss_mb_per_student": 352.0,  # the same with shared pages divided among the processes
+    "cpu_cores_per_student": 0.035,  # CPU while exploring, a change every 5-15 s
+    # Exploring students per core: a core kept at most half busy (each change costs about
+    # 0.35 s of CPU, so queueing behind others' changes stays short enough for a p95 of
+    # about 1 s); 1 / (0.035 / 0.5) = 14. Under the load measured, p95 was 2.3-6.4 s.
+    "students_per_core": 14.0,
+    "load_average": 9.0,  # mean 1-min load average during the N = 5 run
 }
-#: Headroom over the measured figures for a class (other lessons, longer sessions).
-MEMORY_HEADROOM = 1.5
+#: Headroom over the measured memory for a class (other lessons, longer sessions).
+MEMORY_HEADROOM = 1.25
 #: What the hub itself, the proxy and the system take, besides the students.
 BASE_MEMORY_GB = 1.0
 #: A student's server is stopped above this (Kubernetes limit): a runaway cell, not a lesson.
@@ -60,7 +65,8 @@ def plan_for(students: int) -> Plan:
     """Cores and memory for ``students`` working at once (lesson 01's explorer at p95 ≤ 1 s)."""
     if students < 1:
         raise ValueError("students must be at least 1")
-    cores = max(1, math.ceil(students / MEASURED["students_per_core"]))
+    # Two cores at least: the hub and proxy, and the burst when a class runs a lesson at once.
+    cores = max(2, math.ceil(students / MEASURED["students_per_core"]))
     memory = BASE_MEMORY_GB + students * memory_request_mb() / 1024
     return Plan(students, cores, round(memory, 1))
 
