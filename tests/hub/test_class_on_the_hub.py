@@ -232,10 +232,20 @@ def test_collect_feeds_grade(hub_class, tmp_path):
     deadline = time.time() + 3600  # an hour from now: s1 is on time, s2's file is set later
     work = {user: _home(user) / FOLDER / "exercises" / "ps1" for user in (s1, s2)}
     assert all(folder.is_dir() for folder in work.values()), "the course was not pulled"
-    # s1 hands in a complete problem set (the reference solution stands in for their
-    # answers); s2 a blank one, after the deadline; s3 never pulled the course.
+    # s1 works in their notebook (the reference solution stands in for their answers) and
+    # hands it in with `course submit` — what check.submit runs — as their own Unix user,
+    # with the hub's environment; s2 leaves a blank notebook, saved after the deadline;
+    # s3 never pulled the course.
     on_time = deadline - 600
-    _plant(s1, work[s1] / "ps1.submission.ipynb", SOLUTIONS_DIR / "ps1" / "ps1.ipynb", on_time)
+    _plant(s1, work[s1] / "ps1.ipynb", SOLUTIONS_DIR / "ps1" / "ps1.ipynb", on_time - 60)
+    venv = hub_class.hub.settings.venv
+    submitted = subprocess.run(
+        ["runuser", "-u", s1, "--", "env", f"HOME={_home(s1)}", f"PATH={venv}/bin:/usr/bin:/bin",
+         str(venv / "bin" / "course"), "submit", "ps1.ipynb", "--student-id", s1],
+        cwd=work[s1], capture_output=True, text=True, timeout=600)
+    assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+    assert (work[s1] / "ps1.submission.ipynb").stat().st_uid == _home(s1).stat().st_uid
+    os.utime(work[s1] / "ps1.submission.ipynb", (on_time, on_time))
     _plant(s2, work[s2] / "ps1.ipynb", PROJECT_ROOT / "exercises/ps1/ps1.ipynb",
            deadline + 7200)
     out = tmp_path / "submissions" / "ps1"
