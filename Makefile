@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test env lint data-check benchmarks lock clean labextension
+.PHONY: lab test env lint data-check benchmarks lock clean labextension hub
 
 env: $(STAMP)
 
@@ -21,6 +21,12 @@ $(STAMP): requirements.lock pyproject.toml
 # save hook, terminals' PATH).
 lab: $(STAMP)
 	$(BIN)/course lab
+
+# A JupyterHub for a class on this machine, as root (INSTRUCTORS.md, section 6): install or
+# update it under /opt/alliances-course-hub, then run it until Ctrl+C.
+hub: $(STAMP)
+	$(BIN)/course hub install
+	$(BIN)/course hub start
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -6,7 +6,8 @@ Each command group lives beside the code it drives and registers itself here:
 (:mod:`course.grading.cli_assign`, ``cli_grade``, ``cli_review``, ``cli_report``,
 ``cli_lms``, ``cli_submit``),
 ``course export`` (:mod:`course.export`), ``course lab`` (:mod:`course.lab`),
-``course release`` (:mod:`course.release`).
+``course release`` (:mod:`course.release`), ``course hub``, ``course hub-link`` and
+``course collect`` (:mod:`course.hub.cli_hub`, ``cli_link``, ``cli_collect``).
 Sub-modules are imported only when their command runs, so ``course --help`` is fast.
 """
 
@@ -37,6 +38,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lab": ("course.lab", "start JupyterLab with the course's settings, at the first lesson"),
     "release": ("course.release",
                 "write the student edition (no solutions, hidden tests or rubrics)"),
+    "hub": ("course.hub.cli_hub",
+            "install, configure and start the course's JupyterHub for a class (as root)"),
+    "hub-link": ("course.hub.cli_link",
+                 "print the link that opens a lesson for every student of the hub"),
+    "collect": ("course.hub.cli_collect",
+                "copy each student's problem set from their home on the hub for grading"),
 }
 
 

@@ -19,6 +19,8 @@ one (see docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ import pytest
 
 from course import paths
 from course.data.sources import SOURCES
+from course.hub.settings import default_prefix
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,20 @@ def _missing_file(path: Path) -> str | None:
 def _shared_root() -> Path:
     """The shared folder: the parent of the data folder (holding essay/ and tools/)."""
     return paths.shared_data_dir().parent
+
+
+def _hub_missing() -> str | None:
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        return "root on Linux (the tests make Unix users and start a hub)"
+    for tool in ("useradd", "userdel", "groupadd", "git"):
+        if not shutil.which(tool):
+            return f"the {tool} command"
+    prefix = default_prefix()
+    for path in (prefix / "venv" / "bin" / "jupyterhub", prefix / "etc" / "hub.json",
+                 prefix / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"):
+        if not path.exists():
+            return str(path)
+    return None
 
 
 SHARED_HOW = ("put the maintainers' `shared` folder beside the project (../shared) or set "
@@ -82,6 +99,11 @@ NEEDS: dict[str, Need] = {
         lambda: (None if any(paths.SOLUTIONS_DIR.glob("*/assignment.yaml"))
                  else str(paths.SOLUTIONS_DIR))
         or _missing_file(paths.PROJECT_ROOT / "INSTRUCTORS.md")),
+    "hub": Need(
+        "root, useradd and the course's JupyterHub installed (venv, proxy, settings)",
+        "run the tests as root after `sudo .venv/bin/course hub install` (CI's .ci/run does "
+        "it; COURSE_HUB_PREFIX names a hub installed elsewhere)",
+        _hub_missing),
 }
 
 #: Fixtures that imply a need: a test using one is marked (and skipped or failed) for it.
