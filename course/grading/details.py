@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.grading.safetext import WRITE_ERRORS
 from course.grading.untrusted import (
     MAX_ERROR_CHARS,
     MAX_WRITTEN_CHARS,
@@ -92,7 +93,7 @@ def append_details(gradebook: str | os.PathLike, grade: Any) -> Details:
     line = json.dumps(record.__dict__, ensure_ascii=False, separators=(",", ":")) + "\n"
     path = details_path(gradebook)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
+    with open(path, "a", encoding="utf-8", errors=WRITE_ERRORS) as handle:
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())

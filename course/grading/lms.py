@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.errors import InputError
+from course.grading.safetext import WRITE_ERRORS
 
 __all__ = ["Export", "Template", "fill", "parse_template", "read_template", "write_export"]
 
@@ -247,6 +248,7 @@ def write_export(path: str | os.PathLike, export: Export) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(("\ufeff" if export.bom else "") + buffer.getvalue(), encoding="utf-8",
+                    errors=WRITE_ERRORS,
                     newline="")
     os.replace(temp, path)
     return path
