@@ -384,6 +384,11 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
                 entry.flags.append("handed in late (the LMS marked the file LATE)")
         notebooks = [e for e in entries if e.sub.kind == "notebook"]
         others = [e.sub for e in entries if e.sub.kind == "other"]
+        if others and notebooks:  # a flag on each of the student's rows, not rows
+            note = f"also handed in, not graded: {_listing(others)}"
+            for entry in notebooks:
+                entry.flags.append(note)
+            total -= len(others)
         ready: list[_Entry] = []
         for entry in entries:
             sub = entry.sub
@@ -422,11 +427,6 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
                         f"{len(ready)} notebooks)"), entry.check)
                     entry.file = CheckedFile(b"", entry.file.sha256, 0, entry.file.mtime)
                     done(entry, grade)
-        if others and notebooks:
-            note = f"also handed in, not graded: {_listing(others)}"
-            for entry in chosen or notebooks[-1:]:
-                entry.flags.append(note)
-            total -= len(others)
         for entry in chosen:
             if not skipped(entry):
                 to_run.append(entry)

@@ -641,6 +641,14 @@ def _set_status(result: RunResult, record: dict, done: bool, fatal: str | None) 
     elif status == "timeout":
         result.status = "timeout"
         result.message = f"stopped after the time limit{where}; later questions were not graded"
+    elif status == "memory_limit":
+        result.status = "memory_limit"
+        limit, base = record.get("memory_limit_mb"), record.get("memory_base_mb")
+        bound = (f"{limit} MB of memory (the limit per submission, all its processes "
+                 f"together, on top of the {base} MB of libraries every run starts with)"
+                 if type(limit) is int and type(base) is int else "its memory limit")
+        result.message = (f"stopped when its processes together used more than {bound}"
+                          f"{where}; later questions were not graded")
     elif status == "output_limit":
         result.status = "output_limit"
         result.message = f"stopped for printing too much output{where}"

@@ -62,7 +62,8 @@ def graded(request, tmp_path_factory, box):
                                sandbox=box, record=book.record)
     by_file = {g.source.removeprefix("cases/").removesuffix(".ipynb"): g for g in grades}
     return {"name": name, "spec": spec, "grades": by_file, "gradebook": target, "book": book,
-            "ignored": ignored, "n_files": len(submissions)}
+            "ignored": ignored, "n_files": len(submissions),
+            "n_other": sum(s.kind == "other" for s in submissions)}
 
 
 def _expectations(name: str):
@@ -153,11 +154,13 @@ def test_feedback_tells_the_truth_and_quotes_students_safely(graded):
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
 
 
-def test_one_row_per_submission_and_junk_is_listed(graded):
-    assert len(graded["grades"]) == graded["n_files"]
-    assert sorted(p.name for p, _ in graded["ignored"]) == ["notes.txt", "picture.png"]
+def test_every_input_is_a_row_or_a_flag_on_its_students_row(graded):
+    """A notebook (run or not) is a row; a student's other files are a flag on it."""
+    notebooks = graded["n_files"] - graded["n_other"]
+    assert len(graded["grades"]) == notebooks
+    assert graded["ignored"] == []
     ledger = graded["book"].rows
-    assert len(ledger) == graded["n_files"]
+    assert len(ledger) == notebooks
 
 
 def test_attacks_left_the_gradebook_alone(graded):
