@@ -50,13 +50,18 @@ LMS = ("canvas", "moodle")
 IDENTITY = {
     "canvas": ["Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID",
                "Root Account", "Section"],
-    "moodle": ["First name", "Last name", "ID number", "Username", "Institution",
-               "Department", "Email address"],
+    # the gradebook export (First name, Surname or Last name...) and the assignment's
+    # grading worksheet (Identifier "Participant 4321", Full name...)
+    "moodle": ["Identifier", "Full name", "First name", "Surname", "Last name", "ID number",
+               "Username", "Institution", "Department", "Email address"],
 }
 ID_COLUMNS = {
     "canvas": ["SIS Login ID", "SIS User ID", "ID", "Integration ID"],
-    "moodle": ["Username", "ID number", "Email address"],
+    "moodle": ["Username", "ID number", "Email address", "Identifier"],
 }
+#: Columns whose value names the id in words: Moodle's worksheet says "Participant 4321"
+#: (in the course's language), the id `course grade --download moodle` takes is 4321.
+_NUMBERED = {"Identifier"}
 _CANVAS_META = ("Points Possible", "Manual Posting", "Muted")
 
 
@@ -100,6 +105,19 @@ class Export:
 
 def _cell(row: list[str], index: int) -> str:
     return row[index] if index < len(row) else ""
+
+
+def _key(column: str, value: str) -> str:
+    """The id a template's cell holds, as the gradebook writes it.
+
+    >>> _key("Identifier", "Participant 4321"), _key("ID number", " 00123 ")
+    ('4321', '00123')
+    """
+    value = value.strip()
+    if column in _NUMBERED:
+        digits = value.rsplit(" ", 1)[-1]
+        return digits if digits.isdigit() else value
+    return value
 
 
 def parse_template(text: str, lms: str, name: str = "the template") -> Template:
@@ -186,7 +204,8 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                              f"{', '.join(candidates)})")
         chosen = id_column
     else:
-        hits = {c: sum(1 for s in template.students if s[c].strip() in rows) for c in candidates}
+        hits = {c: sum(1 for s in template.students if _key(c, s[c]) in rows)
+                for c in candidates}
         chosen = max(candidates, key=lambda c: hits[c])
         if hits[chosen] == 0:
             sample = ", ".join(sorted(rows)[:3])
@@ -216,11 +235,12 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                          "importing")
     matched, missing, seen = 0, [], set()
     for student in template.students:
-        key = student[chosen].strip()
+        key = _key(chosen, student[chosen])
         row = rows.get(key)
         values = [student.get(header[i], "") for i in keep]
         if row is None:
-            who = key or student.get("Student") or student.get("Email address") or "(no id)"
+            who = key or student.get("Student") or student.get("Full name") \
+                or student.get("Email address") or "(no id)"
             if who.strip() == "Student, Test":
                 notes.append("Canvas's test student is left blank")
             else:
