@@ -221,7 +221,7 @@ class Gradebook:
             row[qid] = _number(grade.scores.get(qid))
         flags = list(grade.flags)
         if grade.metadata_id is not None and grade.metadata_id != grade.student_id:
-            flags.append(f"notebook metadata names student {visible(grade.metadata_id)!r}")
+            flags.append(f"notebook metadata names student '{visible(grade.metadata_id)}'")
         row.update({"total": _number(grade.total), "max_total": _number(grade.max_total),
                     "status": grade.status, "message": " ".join(grade.message.split()),
                     "flags": "; ".join(flags), "source_file": grade.source or grade.path,
@@ -281,13 +281,13 @@ class Gradebook:
                              + (f" and {len(twins) - 5} more" if len(twins) > 5 else ""))
             alike = sorted(looks[lookalike_key(sid)] - {sid})
             if alike:
-                flags.append(f"the id {visible(sid)!r} looks like "
-                             + ", ".join(repr(visible(a)) for a in alike[:5])
+                flags.append(f"the id '{visible(sid)}' looks like "
+                             + ", ".join(f"'{visible(a)}'" for a in alike[:5])
                              + ": two students, or one under two spellings? (ids are kept "
                              "exactly as collected)")
             elif visible(sid) != sid:
                 flags.append(f"the id holds invisible or direction-changing characters: "
-                             f"{visible(sid)!r}")
+                             f"'{visible(sid)}'")
             if sid[:1] in _FORMULA or sid[:1] == "'":
                 flags.append("the id starts with a character a spreadsheet reads as a "
                              "formula: it is written with a leading '")

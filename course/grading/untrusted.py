@@ -204,14 +204,15 @@ def read_submission(path: str | os.PathLike) -> CheckedFile:
                           ) from None
         if error.errno == errno.EISDIR:
             raise Refused("not_a_file", "this is a folder, not a notebook file") from None
+        if error.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):  # a socket, a device
+            raise Refused("not_regular_file", _NOT_REGULAR) from None
         raise Refused("unreadable", f"cannot read the file: {error.strerror}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise Refused("not_a_file", "this is a folder, not a notebook file")
         if not stat.S_ISREG(info.st_mode):
-            raise Refused("not_regular_file", "this is not a regular file (a pipe, device or "
-                          "socket); the grader reads only regular files")
+            raise Refused("not_regular_file", _NOT_REGULAR)
         if info.st_size > MAX_NOTEBOOK_BYTES:
             raise Refused("too_large", _too_large(info.st_size))
         chunks, total = [], 0
@@ -229,6 +230,10 @@ def read_submission(path: str | os.PathLike) -> CheckedFile:
         os.close(fd)
     data = b"".join(chunks)
     return CheckedFile(data, hashlib.sha256(data).hexdigest(), len(data), info.st_mtime)
+
+
+_NOT_REGULAR = ("this is not a regular file (a pipe, device or socket); the grader reads "
+                "only regular files")
 
 
 def _too_large(size: int) -> str:
