@@ -87,7 +87,9 @@ def _stop_on_signals() -> dict:
             for number in (signal.SIGINT, signal.SIGTERM)}
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, sandbox=None) -> int:
+    """``course grade``; ``sandbox`` (a started :class:`~course.grading.sandbox.Sandbox`)
+    lets tests share one warm runner between runs."""
     if args.workers < 1:
         raise InputError("--workers must be at least 1")
     spec = load_spec(args.assignment, autograder_dir=args.autograder_dir)
@@ -135,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     previous = _stop_on_signals()
     try:
         grades = grade_submissions(spec, submissions, workers=args.workers, record=record,
+                                   sandbox=sandbox,
                                    progress=progress, skip=skip, time_limit=args.time_limit,
                                    memory_mb=args.memory_limit, keep=args.keep,
                                    require_containment=not args.allow_uncontained)

@@ -86,8 +86,10 @@ class Submission:
     """One input of a student: where it is, how it is shown, and whose it is.
 
     ``kind`` is ``notebook`` (graded), ``other`` (a file that is not a notebook: a flag on
-    the student's row, or its row) or ``link`` (a per-student folder that is a symbolic
-    link, not followed). ``late`` is set when the LMS marked the file late.
+    the student's row, or its row), ``link`` (a per-student folder that is a symbolic
+    link, not followed), ``empty`` (a per-student folder with nothing in it) or
+    ``unlistable`` (one that cannot be listed). ``late`` is set when the LMS marked the
+    file late.
     """
 
     path: Path
@@ -130,7 +132,8 @@ def student_id(path: Path, root: Path | None, assignment: str,
     if len(parts) > 1:
         return shown_name(parts[0]), "folder"
     stem = _stem(path.name)
-    if stem.casefold() == assignment.casefold() and path.parent.name not in ("", ".", ".."):
+    if root is None and stem.casefold() == assignment.casefold() \
+            and path.parent.name not in ("", ".", ".."):  # s026/ps1.ipynb named directly
         return shown_name(path.parent.name), "folder"
     return shown_name(stem or path.name), "file name"
 
@@ -146,9 +149,9 @@ def submission_for(path: Path, assignment: str, root: Path | None = None,
                    pattern: re.Pattern | None = None, *, kind: str = "notebook",
                    known: dict[str, str] | None = None) -> Submission:
     """The :class:`Submission` for one file (found under ``root``, or named directly)."""
-    # a student's folder given as a link is named like a folder holding a file
-    sid, via = student_id(path / "_" if kind == "link" else path, root, assignment,
-                          pattern, known)
+    # a student's folder (a link, empty) is named like a folder holding a file
+    folder = kind in ("link", "empty", "unlistable")
+    sid, via = student_id(path / "_" if folder else path, root, assignment, pattern, known)
     shown = path.relative_to(root).as_posix() if root is not None else path.as_posix()
     if root is not None and root.name not in ("", "."):
         shown = f"{root.name}/{shown}"
@@ -217,6 +220,9 @@ def _walk(folder: Path, top: Path, found: list[tuple[Path, str]],
         else:  # a student's folder: the student gets a row saying so
             found.append((folder, "unlistable"))
         return
+    if folder != top and folder.parent == top and not any(
+            not e.name.startswith(".") for e in entries):
+        found.append((folder, "empty"))  # a student's folder with nothing in it: a row
     for entry in entries:
         path = folder / entry.name
         if entry.name.startswith("."):

@@ -121,7 +121,9 @@ def _float(text: str) -> float:
 
 def _atomic_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    # CRLF line ends (RFC 4180): a value holding a bare CR or LF is then quoted, never read
+    # back as the end of a row
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: cell_safe(encodable(str(row.get(k, "")))) if k in _TEXT

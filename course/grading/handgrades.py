@@ -166,7 +166,9 @@ class HandGrades:
                 raise InputError("its items are not a list of item ids")
             question, adjustment = record["question"], record.get("adjustment", 0.0)
             points = self.check(question, items, adjustment)
-            return HandGrade(clean_text(record["student_id"], 200), question, tuple(items),
+            sid = record["student_id"]  # the gradebook's key: kept exactly, only writable
+            return HandGrade(encodable(sid)[:200] if type(sid) is str else "", question,
+                             tuple(items),
                              float(adjustment), clean_text(record.get("comment"), MAX_COMMENT),
                              points, clean_text(record.get("answer_sha256"), 64),
                              clean_text(record.get("grader"), 40), clean_text(record["at"], 40))

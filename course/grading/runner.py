@@ -267,7 +267,7 @@ def assemble(spec: GradingSpec, sub: Submission, file: CheckedFile, check: Noteb
 
 #: Statuses of a file that was never run: refused before running, or not the one that
 #: counts (a row, never the student's counted row while another file can be graded).
-NOT_RUN = {"not_run", "not_a_notebook", "symlink", "not_regular_file", "not_a_file",
+NOT_RUN = {"not_run", "not_a_notebook", "empty_folder", "symlink", "not_regular_file", "not_a_file",
            "too_large", "unreadable", "invalid_json", "too_complex", "wrong_nbformat",
            "wrong_assignment"}
 
@@ -399,6 +399,9 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
             elif sub.kind == "unlistable":
                 done(entry, _empty_grade(spec, sub, "", "unreadable",
                                          "the student's folder cannot be listed"))
+            elif sub.kind == "empty":
+                done(entry, _empty_grade(spec, sub, "", "empty_folder",
+                                         "the student's folder is empty: nothing was handed in"))
             elif sub.kind == "other" and not notebooks:
                 done(entry, _empty_grade(spec, sub, "", "not_a_notebook", (
                     f"this file is not a notebook (.ipynb), and the student handed in no "

@@ -49,6 +49,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u18
                         r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
                         r"\ufeff\uffa0]")
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _escape(match: re.Match) -> str:
@@ -74,7 +75,8 @@ def encodable(text: str) -> str:
 
 
 def shown_name(name: str | bytes | os.PathLike) -> str:
-    r"""A file or folder name as text: undecodable bytes shown as ``\xNN``.
+    r"""A file or folder name as text: undecodable bytes and control characters (a line
+    break, a terminal escape) shown as ``\xNN``.
 
     ``name`` is bytes, or a ``str`` (or path) as the file system gave it to Python,
     whose undecodable bytes are lone surrogates (``os.fsdecode``'s ``surrogateescape``).
@@ -82,14 +84,15 @@ def shown_name(name: str | bytes | os.PathLike) -> str:
     Examples
     --------
     >>> import os
-    >>> shown_name(os.fsdecode(b"s\xff01")), shown_name("Müller, Anna")
-    ('s\\xff01', 'Müller, Anna')
+    >>> shown_name(os.fsdecode(b"s\xff01")), shown_name("Müller, Anna"), shown_name("a\rb")
+    ('s\\xff01', 'Müller, Anna', 'a\\x0db')
     """
     raw = os.fsencode(name)
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return encodable(raw.decode("utf-8", "backslashreplace"))
+        text = encodable(raw.decode("utf-8", "backslashreplace"))
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def visible(text: str) -> str:

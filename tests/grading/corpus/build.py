@@ -503,6 +503,13 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
             nbformat.write(nb, path)
             written[case] = path
             continue
+        elif kind == "control_chars_folder":
+            for raw in (b"s038\r", b"s039\x1b[31m"):
+                folder = os.fsencode(out_dir) + b"/" + raw
+                os.makedirs(folder, exist_ok=True)
+                nbformat.write(nb, Path(os.fsdecode(folder + f"/{name}.ipynb".encode())))
+            written[case] = out_dir
+            continue
         elif kind == "py_upload":
             path = out_dir / "s031.py"
             path.write_text("majors = ['this is my answer as a script']\n")
