@@ -219,6 +219,13 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                          f"{', '.join(ungraded[:3])}: {rows[ungraded[0]]['written_status']}); "
                          "grade them with course review, or pass --allow-ungraded to export "
                          "totals without those points")
+    # An id collected with spaces around it (a folder unzipped as "jdoe42 ") matches the
+    # LMS's "jdoe42" when no other gradebook id does; the gradebook flags such ids.
+    trimmed: dict[str, list[str]] = {}
+    for sid in rows:
+        trimmed.setdefault(sid.strip(), []).append(sid)
+    alias = {t: ids[0] for t, ids in trimmed.items()
+             if t and len(ids) == 1 and t not in rows}
     keep = [i for i, h in enumerate(header) if h in IDENTITY[template.lms] or h == column]
     target = header.index(column)
     out_rows = [[_cell(row, i) for i in keep] for row in template.meta]
@@ -236,6 +243,7 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
     matched, missing, seen = 0, [], set()
     for student in template.students:
         key = _key(chosen, student[chosen])
+        key = key if key in rows else alias.get(key, key)
         row = rows.get(key)
         values = [student.get(header[i], "") for i in keep]
         if row is None:
