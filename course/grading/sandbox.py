@@ -76,7 +76,9 @@ Memory is bounded per submission, all its processes together: besides each proce
 RLIMIT_AS, the supervisor measures every process of the job (the runner and whatever it
 forked, found through ``/proc/<pid>/task/*/children``) every :data:`MEMORY_CHECK_S`
 seconds, and stops the whole job (status ``memory_limit``) when together they hold more
-than ``memory_mb`` on top of the pages they start with (the warm zygote's, counted once:
+than :func:`job_memory_mb` (``memory_mb`` and a quarter, so that one process, which
+RLIMIT_AS stops at ``memory_mb``, is never cut short by the measure) on top of the pages
+they start with (the warm zygote's, counted once:
 resident sizes are summed first, and private sizes, ``smaps_rollup``, only past the
 bound). A cgroup would bound it exactly; this machine's kind (cgroup v1, whose hierarchy
 belongs to whoever runs the grader) has none to delegate, so the bound is measured: a
@@ -777,6 +779,15 @@ def _private(pid: int) -> int:
     return total
 
 
+def job_memory_mb(memory_mb: int) -> int:
+    """The bound on a submission's processes together, in MB (see :func:`_supervise`).
+
+    >>> job_memory_mb(1024)
+    1280
+    """
+    return memory_mb + memory_mb // 4
+
+
 def job_memory(pid: int, limit: int) -> int:
     """Memory of the processes under ``pid``, all together (bytes).
 
@@ -838,10 +849,13 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
     deadline = started + limits.time_s
     exit_code = None
     exited_at = None
-    # The bound: the assignment's memory on top of what the run starts with (the warm
-    # zygote's pages: a process that writes to them makes them its own).
+    # The bound: a quarter more than the assignment's memory, on top of what the run starts
+    # with (the warm zygote's pages: a process that writes to them makes them its own). A
+    # single process, which RLIMIT_AS stops at memory_mb, is never cut short by the measure;
+    # several together are stopped soon after they pass it.
     base = _resident(os.getppid())
-    memory_limit = limits.memory_mb * 1024 * 1024 + base
+    bound_mb = job_memory_mb(limits.memory_mb)
+    memory_limit = bound_mb * 1024 * 1024 + base
     memory_peak = 0
     next_memory_check = started
 
@@ -963,7 +977,7 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
               "exit_code": exit_code, "wall_s": round(time.monotonic() - started, 3),
               "output": output.decode("utf-8", "replace"), "output_bytes": output_total,
               "containment": mode, "messages_dropped": dropped,
-              "memory_limit_mb": limits.memory_mb, "memory_base_mb": round(base / 1024 / 1024),
+              "memory_limit_mb": bound_mb, "memory_base_mb": round(base / 1024 / 1024),
               "memory_peak_mb": round(memory_peak / 1024 / 1024)}
     _write_record(job["jobdir"], record)
     return record
