@@ -63,7 +63,7 @@ def graded(request, tmp_path_factory, box):
     by_file = {g.source.removeprefix("cases/").removesuffix(".ipynb"): g for g in grades}
     return {"name": name, "spec": spec, "grades": by_file, "gradebook": target, "book": book,
             "ignored": ignored, "n_files": len(submissions),
-            "submissions": submissions}
+            "submissions": submissions, "folder": cases}
 
 
 def _expectations(name: str):
@@ -204,3 +204,16 @@ def test_every_case_about_the_run_itself_has_its_test():
     for case, where in MANIFEST["process_cases"].items():
         file, _, function = where.partition("::")
         assert f"def {function}(" in (root / file).read_text(), f"{case}: {where} is missing"
+
+
+def test_the_review_reads_every_case_straight_from_the_notebooks(graded, tmp_path):
+    """`course review` on the submissions folder (before grading) reads every case,
+    lone surrogates and names that are not UTF-8 included (issue 20: it died on one)."""
+    from course.grading.review import answers_from_submissions, group_answers
+
+    spec = graded["spec"]
+    folder = graded["folder"]
+    for question in [q.id for q in spec.questions if q.kind == "manual"]:
+        answers = answers_from_submissions([str(folder)], spec, question)
+        assert {a.student_id for a in answers} == set(graded["book"].current())
+        group_answers(answers, question)

@@ -436,3 +436,39 @@ def cli_grade_run(root: bytes, out: Path, box, autograder: Path) -> int:
     from course.grading import cli_grade
 
     return cli_grade.run(_grade_args(Path(os.fsdecode(root)), out, autograder), sandbox=box)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(1, 7), st.integers(0, 7)), min_size=3, max_size=3),
+       st.lists(st.sampled_from([0.0, 0.25, 1 / 3, 0.5, 2 / 3, 1.0]), min_size=1, max_size=1))
+def test_a_rows_scores_add_up_to_its_total(spec, tmp_path_factory, tests, hand):
+    """Issue 20 saw question scores and `total` differ by 0.0001 in 6 rows of 42: each
+    score is now rounded as shown, and the total is their sum, hand points included."""
+    from decimal import Decimal
+
+    from course.grading.collect import Submission
+    from course.grading.runner import assemble
+    from course.grading.tester import Checked
+    from course.grading.untrusted import CheckedFile, NotebookCheck, RunResult
+
+    auto = [q.id for q in spec.questions if q.kind == "auto"]
+    results = []
+    for qid, (n, passed) in zip(auto, tests, strict=True):
+        results += [TestResult(f"{qid}_{i}", qid, False, 1.0, i < passed, "")
+                    for i in range(n)]
+    folder = tmp_path_factory.mktemp("rounding")
+    sub = Submission(folder / "s1.ipynb", "s1.ipynb", "s1", "file name")
+    check = NotebookCheck("ok", answer_cells={q.id: i for i, q in enumerate(spec.questions)},
+                          written={"w1": "an answer"})
+    grade = assemble(spec, sub, CheckedFile(b"", "0" * 64, 0, 1.0), check,
+                     Checked(RunResult("ok"), results))
+    book = gradebook.Gradebook(folder / "gradebook.csv", spec)
+    book.record(grade)
+    store = HandGrades(hand_folder(folder / "gradebook.csv"),
+                       gradebook.written_rubrics(spec), "ana")
+    store.save(["s1"], "w1", [], adjustment=hand[0],
+               answer_sha256=book.answer_digests(book.current()["s1"])["w1"])
+    [row] = gradebook.merged_rows(gradebook.open_gradebook(folder / "gradebook.csv",
+                                                             spec)).values()
+    parts = [Decimal(row[q.id]) for q in spec.questions]
+    assert sum(parts) == Decimal(row["total"]), row
