@@ -38,7 +38,7 @@ import yaml
 from course.errors import InputError
 from course.grading import testing, untrusted
 from course.grading.assignment import Question, written_answer_given
-from course.grading.boundary import Boundary
+from course.grading.boundary import Boundary, describe
 from course.grading.collect import Submission, submission_for
 from course.grading.sandbox import Limits, Sandbox, SandboxError
 from course.grading.tester import Checked, Tester, TestLimits
@@ -442,7 +442,17 @@ def grade_submissions(spec: GradingSpec, submissions: Iterable[Submission], *,
             while (queue or to_run) and len(running) < max(1, workers) and len(pending) < 2 * max(
                     1, workers):
                 if not to_run:
-                    prepare(queue.pop(0))
+                    group = queue.pop(0)
+                    try:
+                        prepare(group)
+                    except Exception as error:  # noqa: BLE001 - a bug here: rows, not a stop
+                        have = {g.path for g in grades} | {str(e.sub.path) for e in to_run}
+                        for sub in group:
+                            if str(sub.path) not in have and sub.kind != "other":
+                                entry = _Entry(sub, Boundary(lambda s, m: None))
+                                entry.boundary = Boundary(_blank(spec, entry))
+                                done(entry, _empty_grade(spec, sub, "", "grader_error",
+                                                         describe("collect", error)))
                     continue
                 entry = to_run.pop(0)
                 runner = started()  # a machine that cannot contain runs stops the class

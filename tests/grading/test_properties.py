@@ -406,6 +406,8 @@ def test_a_hostile_class_never_stops_the_grader(spec, solution, box, honest, aut
 
 
 @pytest.mark.slow
+# Hypothesis warns that the 80 notebooks drawn make a long repr: true, and harmless here.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 def test_a_class_of_200_hostile_and_honest_submissions(spec, solution, box, honest,
                                                         autograder, tmp_path):
     """200 student folders graded in one run: 120 honest, 80 hostile (drawn once from the
