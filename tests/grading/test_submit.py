@@ -172,6 +172,7 @@ def test_written_answers_edited_in_place_are_seen_by_check_submit_grade_and_revi
     [grade] = grade_paths(spec, [report.submission], sandbox=box, record=book.record)
     assert grade.answered == {"w1": True, "w2": True}
     assert "w2 read from 2 cells" in grade.message
+    assert "graded by hand" not in grade.message  # written_status says what is to grade
     for question, words in (("w1", "My own verdict on w1"), ("w2", "typed in a new cell")):
         [answer] = review.answers_from_gradebook(tmp_path / "gradebook.csv", spec, question)
         assert answer.answered and words in answer.text
