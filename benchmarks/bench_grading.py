@@ -27,6 +27,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,6 +46,14 @@ _spec = importlib.util.spec_from_file_location(
     "corpus_build", ROOT / "tests" / "grading" / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return float("nan")
+
 
 MIX = ["correct", "partly_wrong", "all_wrong_scaled", "all_wrong_dropped", "error_in_one"]
 
@@ -100,6 +109,16 @@ def main() -> None:
     try:
         files = make_submissions(args.assignment, max(args.n, args.baseline_n), folder)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        before = _rss_mb()
+        peak = [before]
+        sampling = threading.Event()
+
+        def sample() -> None:  # the grader's own resident size while it grades
+            while not sampling.wait(0.02):
+                peak[0] = max(peak[0], _rss_mb())
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         started = time.monotonic()
         box = Sandbox()
         box.start()
@@ -108,6 +127,8 @@ def main() -> None:
             grades = grade_paths(spec, files[: args.n], workers=args.workers, sandbox=box)
         finally:
             box.close()
+            sampling.set()
+            sampler.join()
         ours = time.monotonic() - started
         ok = sum(g.status == "ok" for g in grades)
         rate_ours = args.n / ours
@@ -120,6 +141,8 @@ def main() -> None:
               f"{runs[len(runs) // 2]:.3f} s; testing median {tests[len(tests) // 2]:.3f} s "
               f"(max {tests[-1]:.3f} s: the first computes the references); "
               f"{ours / args.n * args.workers:.3f} s per submission per worker")
+        print(f"  memory     : the grader's own process (no run or test happens in it): "
+              f"{before:.0f} MB before grading, peak {peak[0]:.0f} MB while grading")
         subset = files[: args.baseline_n]
         started = time.monotonic()
         with ThreadPoolExecutor(args.workers) as pool:

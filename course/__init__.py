@@ -40,3 +40,6 @@ def setup() -> None:
 
     use_offline_renderer()
     pd.set_option("display.max_rows", 30)
+    from course.cellruns import CellRuns
+
+    CellRuns.attach()  # self-checks can then tell a stale answer from a fresh one

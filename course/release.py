@@ -161,6 +161,113 @@ def _check_written(edition: Edition) -> None:
                     raise InputError(f"{relative} holds the hidden test {node.name}")
 
 
+# Where a rubric item or a model answer is cut into phrases: a phrase of four words or
+# more (a finding a rubric states, "the leader by the second measure") must not appear
+# anywhere in the edition, however the sentence around it was reworded.
+_PHRASE_BREAK = re.compile(r"[,;:()\[\]\"“”‘’!?]|\.(?:\s|$)|\s[-–—]\s|\s(?:and|or|but|e\.g\.)\s")
+_MIN_PHRASE_WORDS = 4
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[*_`>#]", " ", text).lower().split())
+
+
+def answer_phrases(text: str) -> list[str]:
+    """The phrases of a rubric item or model answer that must not reach students.
+
+    Examples
+    --------
+    >>> answer_phrases("Names the largest share (about 0.42 for the leader) and says "
+    ...                "whether the system is bipolar.")
+    ['names the largest share', 'about 0.42 for the leader', \
+'says whether the system is bipolar']
+    """
+    out = []
+    for phrase in _PHRASE_BREAK.split(text):
+        words = _words(phrase)
+        if len(words.split()) >= _MIN_PHRASE_WORDS and words not in out:
+            out.append(words)
+    return out
+
+
+def answer_texts(solutions_dir: Path) -> list[tuple[str, str]]:
+    """``(where, phrase)`` of every rubric item (text and comment), instructors' note and
+    model answer (the solution regions of written answers) of every problem set."""
+    import nbformat
+    import yaml
+
+    from course.grading.assignment import _MARKER, list_assignments
+
+    out: list[tuple[str, str]] = []
+    for name in list_assignments(solutions_dir):
+        config = yaml.safe_load((solutions_dir / name / "assignment.yaml").read_text(
+            encoding="utf-8")) or {}
+        for question in config.get("questions") or []:
+            rubric = question.get("rubric") or []
+            for item in [rubric] if isinstance(rubric, str) else rubric:
+                texts = [item] if isinstance(item, str) else [
+                    str(item.get("text", "")), str(item.get("comment", ""))]
+                for text in texts:
+                    text = re.sub(r"^\s*\d+(\.\d+)?\s+points?:\s*", "", text)
+                    out += [(f"{name} {question.get('id')} rubric", p)
+                            for p in answer_phrases(text)]
+        notebook = nbformat.read(solutions_dir / name / f"{name}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            meta = cell.metadata.get("course", {}) if isinstance(
+                cell.metadata.get("course"), dict) else {}
+            for key in ("rubric", "notes"):
+                if isinstance(meta.get(key), str):
+                    out += [(f"{name} {key}", p) for p in answer_phrases(meta[key])]
+            if cell.cell_type != "markdown":
+                continue
+            inside = False
+            for line in cell.source.split("\n"):
+                match = _MARKER.match(line)
+                if match and match["kind"] == "SOLUTION":
+                    inside = match["edge"] == "BEGIN"
+                elif inside or meta.get("solution_only"):
+                    out += [(f"{name} model answer", p) for p in answer_phrases(line)]
+    return out
+
+
+def taught(edition_root: Path) -> str:
+    """The words of what the course teaches students openly: the lessons and the problem
+    sets' handouts (a lesson may state a finding a rubric also names)."""
+    texts = []
+    for pattern in ("notebooks/*.ipynb", "exercises/*/*.ipynb"):
+        for path in sorted(edition_root.glob(pattern)):
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            texts += ["".join(c.get("source", "")) for c in cells]
+    return _words("\n".join(texts))
+
+
+def secret_phrases(solutions_dir: Path, edition_root: Path) -> list[tuple[str, str]]:
+    """The phrases of :func:`answer_texts` that the lessons and handouts do not teach."""
+    open_words = taught(edition_root)
+    return [(where, p) for where, p in answer_texts(solutions_dir) if p not in open_words]
+
+
+def _check_no_answer_text(edition: Edition, solutions_dir: Path) -> None:
+    """Refuse an edition any of whose files — tests included — holds a phrase of a rubric
+    item, an instructors' note or a model answer that no lesson or handout teaches."""
+    phrases = secret_phrases(solutions_dir, edition.root)
+    if not phrases:
+        return
+    found = []
+    for relative in edition.files:
+        try:
+            text = _words((edition.root / relative).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, OSError):
+            continue
+        for where, phrase in phrases:
+            if phrase in text:
+                found.append(f"{relative} holds {phrase!r} ({where})")
+    if found:
+        raise InputError("the student edition would give answers away: " + "; ".join(
+            found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+                         + ": reword those files (tests included)")
+
+
 def write_student_edition(out_dir: str | Path, project: Path | None = None) -> Edition:
     """Write the student edition of ``project`` (default: this course) into ``out_dir``.
 
@@ -192,6 +299,8 @@ def write_student_edition(out_dir: str | Path, project: Path | None = None) -> E
     shutil.copy2(STUDENT_README, out / "README.md")
     edition.files = sorted([*edition.files, "README.md"])
     _check_written(edition)
+    if (project / "solutions").is_dir():
+        _check_no_answer_text(edition, project / "solutions")
     return edition
 
 

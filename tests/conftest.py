@@ -31,6 +31,20 @@ from course import paths
 from course.data.sources import SOURCES
 from course.hub.settings import default_prefix
 
+try:  # property-based tests (tests/grading/test_properties.py): a dev dependency
+    from hypothesis import HealthCheck, settings
+
+    # Derandomized (the same examples on every run and machine, so CI is reproducible and
+    # a failure is found again), no per-example deadline (a loaded machine is slow, not
+    # wrong), no example database on disk; each test sets its own modest max_examples.
+    settings.register_profile("course", derandomize=True, deadline=None, database=None,
+                              suppress_health_check=[HealthCheck.too_slow,
+                                                     HealthCheck.data_too_large],
+                              print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
+except ImportError:  # pragma: no cover - the student edition without dev extras
+    pass
+
 
 @dataclass(frozen=True)
 class Need:

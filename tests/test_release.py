@@ -17,8 +17,11 @@
   course's public inputs, identical to the project's, and hold raw numbers that such a
   search would match by chance;
 * rubrics and instructors' notes from ``assignment.yaml`` and the notebooks' metadata
-  (each item whole, without its "1 point:" prefix: a lesson may state a finding a rubric
-  also names).
+  (each item whole, without its "1 point:" prefix), and every phrase of four words or
+  more of a rubric item, a note or a written model answer that the lessons and handouts
+  do not teach openly (a lesson may state a finding a rubric also names), in every file
+  of the edition, tests included — ``course release`` itself refuses such an edition;
+* text answers (codes, names) written on one line with their answer variable.
 
 The edition must also hold what students need, and work on a fresh clone:
 ``scripts/check_student_edition.sh`` runs the README's two commands there (it installs a
@@ -329,6 +332,69 @@ def test_no_rubric_or_instructors_note(texts):
 
 
 # ------------------------------------------------------------------ the command
+
+
+def _strings(value) -> list[str]:
+    """Text answers (a leader's code, a list of names): each string in them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
+
+
+def test_no_text_answer_is_set_beside_its_variable_anywhere(texts):
+    """A text answer ("USA", a list of codes) may appear in the edition — a lesson names
+    the powers — but never on one line with its answer variable (a test's fixture, a
+    worked answer): that is the answer given away."""
+    looked_for = 0
+    for name in PROBLEM_SETS:
+        assignment = asg.load_assignment(name)
+        run = asg.run_in_process(assignment.notebook, assignment.required())
+        for variable, value in run.answers.items():
+            strings = _strings(value)
+            if not strings or not isinstance(value, str | list | tuple) or (
+                    not isinstance(value, str) and len(strings) != len(value)):
+                continue  # not a text answer
+            looked_for += 1
+            named = re.compile(rf"\b{re.escape(variable)}\b")
+            quoted = [re.compile(rf"['\"]{re.escape(t)}['\"]") for t in set(strings)]
+            where = [rel for rel, body in texts.items() if not PUBLIC_TABLES.match(rel)
+                     and any(named.search(line) and all(q.search(line) for q in quoted)
+                             for line in body.splitlines())]
+            assert not where, f"{name}.{variable} = {value!r} is in {where}"
+    assert looked_for >= 3
+
+
+def test_no_phrase_of_a_rubric_item_or_model_answer_in_any_file(edition, texts):
+    """Every phrase (four words or more) of every rubric item, instructors' note and
+    written model answer, against every file of the edition, tests included; only what
+    the lessons and handouts teach openly may appear."""
+    from course.release import answer_texts, secret_phrases
+
+    every = answer_texts(paths.SOLUTIONS_DIR)
+    phrases = secret_phrases(paths.SOLUTIONS_DIR, edition.root)
+    assert len(every) > 100 and len(phrases) > 80
+    words = {rel: " ".join(re.sub(r"[*_`>#]", " ", text).lower().split())
+             for rel, text in texts.items()}
+    found = [(rel, phrase, where) for where, phrase in phrases
+             for rel, text in words.items() if phrase in text]
+    assert found == []
+
+
+def test_the_release_refuses_a_file_that_gives_a_rubric_phrase_away(edition, tmp_path):
+    """What the issue found: a test's sample answers worded like a rubric item."""
+    from course.release import Edition, _check_no_answer_text, secret_phrases
+
+    where, phrase = secret_phrases(paths.SOLUTIONS_DIR, edition.root)[0]
+    fake = Edition(tmp_path, ["tests/grading/gradebooks.py"])
+    (tmp_path / "tests" / "grading").mkdir(parents=True)
+    (tmp_path / "tests" / "grading" / "gradebooks.py").write_text(
+        f'ANSWERS = ["{phrase.capitalize()}, as the data show."]\n')
+    with pytest.raises(InputError, match="would give answers away"):
+        _check_no_answer_text(fake, paths.SOLUTIONS_DIR)
 
 
 def test_refuses_a_folder_that_is_not_empty_or_inside_the_course(tmp_path, capsys):

@@ -70,6 +70,7 @@ __all__ = [
     "strip_solutions",
     "written_answer_given",
     "written_prompts",
+    "handout",
 ]
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -397,6 +398,18 @@ def written_prompts(assignment: Assignment) -> dict[str, str]:
     return out
 
 
+def handout(assignment: Assignment):
+    """What students are given, as the grader compares with it: each cell's id, words and
+    question, and each written question's prompt
+    (:class:`course.grading.untrusted.Handout`)."""
+    import json
+
+    from course.grading.untrusted import Handout
+
+    cells = json.loads(nbformat.writes(student_notebook(assignment)))["cells"]
+    return Handout.from_cells(cells, written_prompts(assignment))
+
+
 def _words(text: str) -> str:
     return " ".join(text.split())
 
@@ -518,8 +531,12 @@ def public_tests_source(assignment: Assignment) -> str:
         'your notebook with check("q1"). Passing them does not guarantee the hidden tests,\n'
         'which decide the grade."""\n'
     )
+    given = handout(assignment).to_data()
     body = [header, *imports, "", f"ASSIGNMENT = {assignment.name!r}",
-            f"QUESTIONS = {pprint.pformat(questions, width=96, sort_dicts=False)}", ""]
+            f"QUESTIONS = {pprint.pformat(questions, width=96, sort_dicts=False)}",
+            "# The notebook as handed out, as the grader reads written answers against it:",
+            "# each cell's id, a fingerprint of its words and its question; the prompts.",
+            f"HANDOUT = {pprint.pformat(given, width=96, sort_dicts=False)}", ""]
     for chunk in chunks:
         body.extend(["", chunk, ""])
     return "\n".join(body).rstrip("\n") + "\n"

@@ -10,8 +10,9 @@ the student that public checks are not the hidden tests that decide the grade.
 
 In a kernel, the checker also watches the cells that run (IPython's ``pre_run_cell`` /
 ``post_run_cell`` events, which carry JupyterLab's cell id): ``check("q4")`` says when
-q4's answer cell failed on its last run, or was changed (and saved) since it last ran, so
-that a pass on values left over from an earlier run is not taken for a pass; and
+q4's answer cell failed on its last run, was emptied (or no longer sets its variables), or
+was changed (and saved) since it last ran — a warning instead of a verdict, so that values
+left over from an earlier run are never taken for a pass (:mod:`course.cellruns`); and
 ``check.submit`` warns before grading when cells were run but not saved, since only the
 saved file is submitted. NumPy numbers print as plain numbers (``0.25``, not
 ``np.float64(0.25)``).
@@ -43,6 +44,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from course.cellruns import CellRuns, _source
 from course.errors import InputError
 from course.grading import testing
 from course.grading.public_checks import load_public_checks
@@ -132,19 +134,20 @@ class Checker:
                 lines.append(f"{qid}: written answer, graded by hand (no automatic check).")
                 continue
             stale = states.get(qid)
-            if stale:
+            if stale:  # a warning, not a verdict: the values checked would be stale
                 lines.append(f"⚠ {qid}: {stale}")
+                lines.append(f"{qid}: no verdict until its answer cell runs as it is now.")
+                continue
             mine = [r for r in results if r.question == qid]
             passed = sum(r.passed for r in mine)
             noun = "check" if len(mine) == 1 else "checks"
-            earlier = " on the values from an earlier run" if stale else ""
             if not mine:
                 lines.append(f"{qid}: no public checks for this question.")
             elif passed == len(mine):
-                lines.append(f"{qid}: the public check passed{earlier}" if len(mine) == 1
-                             else f"{qid}: all {len(mine)} public checks passed{earlier}")
+                lines.append(f"{qid}: the public check passed" if len(mine) == 1
+                             else f"{qid}: all {len(mine)} public checks passed")
             else:
-                lines.append(f"{qid}: {passed} of {len(mine)} public {noun} passed{earlier}")
+                lines.append(f"{qid}: {passed} of {len(mine)} public {noun} passed")
             shown = set()
             for result in mine:
                 if result.passed or result.message in shown:
@@ -193,133 +196,6 @@ class Checker:
         print(report.text())
 
 
-class CellRuns:
-    """What the kernel ran, cell by cell: the source of each cell's last run and its outcome.
-
-    Fed by IPython's ``pre_run_cell`` / ``post_run_cell`` events; JupyterLab sends each
-    cell's id with the code (``ExecutionInfo.cell_id``), the id the cell has in the saved
-    ``.ipynb``. One recorder per kernel, shared by every checker.
-
-    Examples
-    --------
-    >>> runs = CellRuns()
-    >>> runs.record("c1", "x = 1", 3, None, at=100.0)
-    >>> runs.record("c2", "y = (", 4, SyntaxError("'(' was never closed"), at=101.0)
-    >>> runs.answer_state(cell_id="c2", saved_source="y = (", variables=["y"])
-    "its answer cell raised SyntaxError: '(' was never closed on its last run (In [4]). \
-Fix it and run it again: until then the values checked are left from an earlier run."
-
-    A saved cell that differs from its last run was either edited and saved after that
-    run (the values are stale) or run and not saved yet (the values are current; only
-    ``check.submit`` must warn): the time the file was saved tells which.
-
-    >>> runs.answer_state(cell_id="c1", saved_source="x = 2", variables=["x"],
-    ...                   saved_at=200.0)[:48]
-    'its answer cell was changed since it last ran (I'
-    >>> runs.answer_state(cell_id="c1", saved_source="x = 2", variables=["x"],
-    ...                   saved_at=50.0) is None
-    True
-    >>> runs.answer_state(cell_id="c1", saved_source="x = 1", variables=["x"]) is None
-    True
-    """
-
-    def __init__(self) -> None:
-        #: cell id -> (source, execution count, error, time.time() at the end of the run)
-        self.last: dict[str, tuple[str, int | None, BaseException | None, float]] = {}
-        #: the same for every run without a cell id (a front end that sends none), in order
-        self.anonymous: list[tuple[str, int | None, BaseException | None, float]] = []
-        self.current: str | None = None
-
-    @classmethod
-    def attach(cls) -> CellRuns | None:
-        """The kernel's recorder, registered with IPython's events on first use."""
-        if os.environ.get("COURSE_SANDBOX") == "1":
-            return None  # the grader's run: nothing to warn about
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython ships with JupyterLab
-            return None
-        shell = get_ipython()
-        if shell is None or not hasattr(shell, "events"):
-            return None
-        runs = getattr(shell, "_course_cell_runs", None)
-        if runs is None:
-            runs = cls()
-            shell.events.register("pre_run_cell", runs._pre_run_cell)
-            shell.events.register("post_run_cell", runs._post_run_cell)
-            shell._course_cell_runs = runs
-        return runs
-
-    def _pre_run_cell(self, info) -> None:
-        self.current = getattr(info, "cell_id", None)
-
-    def _post_run_cell(self, result) -> None:
-        info = result.info
-        error = result.error_before_exec or result.error_in_exec
-        self.record(getattr(info, "cell_id", None), info.raw_cell or "",
-                    result.execution_count, error)
-        self.current = None
-
-    def record(self, cell_id: str | None, source: str, count: int | None,
-               error: BaseException | None, at: float | None = None) -> None:
-        """Note one run (what ``post_run_cell`` does; tests call it directly)."""
-        import time
-
-        run = (source, count, error, time.time() if at is None else at)
-        if cell_id:
-            self.last[cell_id] = run
-        else:
-            self.anonymous.append(run)
-
-    def _last_run_assigning(self, variables: list[str]):
-        runs = list(self.last.values()) + self.anonymous
-        runs = [r for r in runs if any(_assigns(r[0], v) for v in variables)]
-        return max(runs, key=lambda r: r[1] or 0) if runs else None
-
-    def answer_state(self, *, cell_id: str | None, saved_source: str | None,
-                     variables: list[str], saved_at: float | None = None) -> str | None:
-        """Why the answer cell's values cannot be trusted, or None when they can."""
-        run = self.last.get(cell_id) if cell_id else None
-        if run is None and cell_id is None:
-            run = self._last_run_assigning(variables)
-        if run is None:
-            if cell_id is not None and variables:
-                return ("its answer cell has not been run since the checks started: run it "
-                        "(Shift+Enter), then check again.")
-            return None
-        source, count, error, ran_at = run
-        where = f" (In [{count}])" if count else ""
-        if error is not None:
-            what = type(error).__name__ + (f": {error}" if str(error) else "")
-            return (f"its answer cell raised {what} on its last run{where}. Fix it and run "
-                    "it again: until then the values checked are left from an earlier run.")
-        edited_after_run = saved_at is None or saved_at > ran_at
-        if saved_source is not None and saved_source.strip() != source.strip() \
-                and edited_after_run:
-            return (f"its answer cell was changed since it last ran{where}: run it again "
-                    "(Shift+Enter), then check.")
-        return None
-
-    def unsaved_cells(self, notebook: Path) -> list[tuple[str, int | None]]:
-        """Cells run with a source the saved ``notebook`` does not have: (first line, In [n]).
-
-        The cell running now (the ``check.submit`` cell itself) is left out.
-        """
-        try:
-            cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-        except (OSError, ValueError):
-            return []
-        saved = {c.get("id"): _source(c) for c in cells if c.get("cell_type") == "code"}
-        changed = []
-        for cell_id, (source, count, _error, _at) in self.last.items():
-            if cell_id == self.current or not source.strip():
-                continue
-            if saved.get(cell_id, "").strip() != source.strip():
-                first = next((line for line in source.splitlines() if line.strip()), "")
-                changed.append((first.strip()[:60], count))
-        return sorted(changed, key=lambda item: item[1] or 0)
-
-
 def unsaved_warning(notebook: Path, changed: list[tuple[str, int | None]]) -> str:
     """The warning ``check.submit`` prints before grading when the file is behind the kernel.
 
@@ -340,33 +216,6 @@ disk, and you ran 1 cell that differs from the saved file:
     lines.append("  Save the notebook (Ctrl+S, or File ▸ Save Notebook), then run this cell "
                  "again.")
     return "\n".join(lines)
-
-
-def _source(cell: Mapping[str, Any]) -> str:
-    source = cell.get("source", "")
-    return source if isinstance(source, str) else "".join(source)
-
-
-def _assigns(source: str, name: str) -> bool:
-    """Whether ``source`` assigns ``name`` at its top level (``name = ...``)."""
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return any(line.split("=")[0].strip() == name for line in source.splitlines()
-                   if "=" in line)
-    for node in tree.body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
-            targets = [node.target]
-        for target in targets:
-            for leaf in ast.walk(target):
-                if isinstance(leaf, ast.Name) and leaf.id == name:
-                    return True
-    return False
 
 
 def _saved_answer_cells(assignment: str, namespace: Mapping[str, Any]

@@ -4,11 +4,15 @@ Example::
 
     course grade --assignment ps1 submissions/ps1/ --out gradebook.csv --feedback-dir feedback
 
-Folders are searched recursively (links are not followed) for ``*.ipynb`` files; other
-files are listed as ignored. A student's id is the file's name, or the per-student folder
-it sits in (see :mod:`course.grading.collect`). Every submission becomes a row of the
-ledger, even one that cannot be graded (its status and message say why), and the
-gradebook holds one row per student (``--keep`` says which submission counts).
+Folders are searched recursively (links are not followed) for ``*.ipynb`` files; a
+student's other files are flags on their row (or their row, if they handed in no
+notebook). A student's id is the file's name, or the per-student folder it sits in, or
+what ``--download canvas|moodle|gradescope`` or ``--id-pattern`` takes from the names (see
+:mod:`course.grading.collect`). Only the file that counts is run (``--keep``: the latest
+by default); every input becomes a row of the ledger, even one that cannot be graded or
+is not run (its status and message say why), and the gradebook holds one row per
+student. Each submission's whole path runs inside its own boundary
+(:mod:`course.grading.boundary`): whatever goes wrong becomes that student's row.
 
 Both files are updated after every submission. Ctrl-C (or SIGTERM) stops the run: every
 running notebook is killed, temporary files removed, and what was graded is kept; running
@@ -28,8 +32,10 @@ from pathlib import Path
 
 from course.errors import InputError
 from course.grading import gradebook
-from course.grading.collect import Submission, collect
+from course.grading.boundary import Boundary
+from course.grading.collect import DOWNLOADS, Submission, collect
 from course.grading.runner import GRADED, Grade, default_workers, grade_submissions, load_spec
+from course.grading.safetext import shown_name, visible
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,9 +48,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", choices=gradebook.KEEP, default="latest",
                         help="which submission counts when a student has several: the "
                         "latest file (default), the earliest, or the best total")
+    parser.add_argument("--download", choices=sorted(DOWNLOADS),
+                        help="the folder is an LMS's download of the submissions: take each "
+                        "student's id as that LMS names its files (Canvas: the user id; "
+                        "Moodle: the participant number; Gradescope: the sid in "
+                        "submission_metadata.yml)")
     parser.add_argument("--id-pattern", metavar="REGEX",
-                        help="take the student id from the file name with this regular "
-                        "expression's first group, e.g. '^([^_]+)_' for 'jdoe42_123_ps1.ipynb'")
+                        help="take the student id from the file (or student folder) name "
+                        "with this regular expression's first group, e.g. '^([^_]+)_' for "
+                        "'jdoe42_123_ps1.ipynb'")
     parser.add_argument("--regrade", action="store_true",
                         help="grade every file again, even those the ledger says are graded")
     parser.add_argument("--workers", "-j", type=int, default=default_workers(),
@@ -75,14 +87,17 @@ def _stop_on_signals() -> dict:
             for number in (signal.SIGINT, signal.SIGTERM)}
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, sandbox=None) -> int:
+    """``course grade``; ``sandbox`` (a started :class:`~course.grading.sandbox.Sandbox`)
+    lets tests share one warm runner between runs."""
     if args.workers < 1:
         raise InputError("--workers must be at least 1")
     spec = load_spec(args.assignment, autograder_dir=args.autograder_dir)
     book = gradebook.Gradebook(args.out, spec, keep=args.keep)
-    submissions, ignored = collect(args.submissions, spec.name, id_pattern=args.id_pattern)
+    submissions, ignored = collect(args.submissions, spec.name, id_pattern=args.id_pattern,
+                                   download=args.download)
     for path, why in ignored:
-        print(f"ignored ({why}): {path}", file=sys.stderr)
+        print(f"ignored ({why}): {shown_name(path)}", file=sys.stderr)
     if not submissions:
         raise InputError("no .ipynb submissions found in " + ", ".join(args.submissions))
     if book.rows:
@@ -102,21 +117,29 @@ def run(args: argparse.Namespace) -> int:
         if grade.status not in GRADED:
             bad.append(grade)
         if args.feedback_dir and counts:
-            gradebook.write_feedback(args.feedback_dir, spec, grade,
-                                     book.hand_for(grade.student_id))
+            # Its own stage: a feedback file that cannot be written is a flag on the row,
+            # never the loss of the grade just recorded.
+            boundary = Boundary(lambda status, message: message)
+            with boundary.stage("feedback"):
+                gradebook.write_feedback(args.feedback_dir, spec, grade,
+                                         book.hand_for(grade.student_id))
+            if boundary.failed is not None:
+                grade.flags.append("no feedback file: " + boundary.failed)
+                book.record(grade)
 
     def progress(done: int, total: int, grade: Grade) -> None:
         if not args.quiet:
             note = f" — {grade.message}" if grade.status not in GRADED and grade.message else ""
-            print(f"[{done}/{total}] {grade.student_id} ({grade.source}): "
+            print(f"[{done}/{total}] {visible(grade.student_id)} ({visible(grade.source)}): "
                   f"{grade.total:g}/{grade.max_total:g} ({grade.status}){note}",
                   file=sys.stderr, flush=True)
 
     previous = _stop_on_signals()
     try:
         grades = grade_submissions(spec, submissions, workers=args.workers, record=record,
+                                   sandbox=sandbox,
                                    progress=progress, skip=skip, time_limit=args.time_limit,
-                                   memory_mb=args.memory_limit,
+                                   memory_mb=args.memory_limit, keep=args.keep,
                                    require_containment=not args.allow_uncontained)
     except Stopped as stop:
         for number, handler in previous.items():

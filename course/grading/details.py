@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.grading.safetext import WRITE_ERRORS, encodable
 from course.grading.untrusted import (
     MAX_ERROR_CHARS,
     MAX_WRITTEN_CHARS,
@@ -57,6 +58,12 @@ def details_path(gradebook: str | os.PathLike) -> Path:
     return path.with_name(f"{path.stem}-details.jsonl")
 
 
+def _key(value: Any) -> str:
+    """A file name or id kept exactly (it is the key the gradebook's rows match on), only
+    made writable."""
+    return encodable(value)[:1000] if type(value) is str else ""
+
+
 def _clean(record: dict) -> Details:
     """A record's fields, each of the type expected, text cleaned and cut."""
     written = record.get("written") if type(record.get("written")) is dict else {}
@@ -64,7 +71,7 @@ def _clean(record: dict) -> Details:
     results = record.get("results") if type(record.get("results")) is list else []
     errors = record.get("cell_errors") if type(record.get("cell_errors")) is list else []
     return Details(
-        clean_text(record.get("source_file"), 1000), clean_text(record.get("student_id"), _NAME),
+        _key(record.get("source_file")), _key(record.get("student_id")),
         clean_text(record.get("submission_sha256"), 64),
         {clean_text(q, _NAME): clean_text(t, MAX_WRITTEN_CHARS) for q, t in written.items()},
         {clean_text(q, _NAME): v is True for q, v in answered.items()},
@@ -92,7 +99,7 @@ def append_details(gradebook: str | os.PathLike, grade: Any) -> Details:
     line = json.dumps(record.__dict__, ensure_ascii=False, separators=(",", ":")) + "\n"
     path = details_path(gradebook)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
+    with open(path, "a", encoding="utf-8", errors=WRITE_ERRORS) as handle:
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())

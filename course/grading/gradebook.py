@@ -61,7 +61,8 @@ from course.errors import InputError
 from course.grading import testing
 from course.grading.details import Details, append_details, read_details
 from course.grading.handgrades import HandGrade, HandGrades, answer_digest, hand_folder
-from course.grading.runner import Grade, GradingSpec
+from course.grading.runner import NOT_RUN, UNTOUCHED, Grade, GradingSpec
+from course.grading.safetext import WRITE_ERRORS, encodable, lookalike_key, visible
 
 __all__ = ["Gradebook", "KEEP", "feedback_markdown", "feedback_name", "refresh",
            "write_feedback"]
@@ -107,6 +108,7 @@ def cell_unsafe(text: str) -> str:
 def _number(value: float | None) -> str:
     if value is None:
         return ""
+    value = round(value, 4)
     return f"{value:.4f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
 
 
@@ -119,15 +121,17 @@ def _float(text: str) -> float:
 
 def _atomic_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    # CRLF line ends (RFC 4180): a value holding a bare CR or LF is then quoted, never read
+    # back as the end of a row
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: cell_safe(str(row.get(k, ""))) if k in _TEXT else row.get(k, "")
-                         for k in header})
+        writer.writerow({k: cell_safe(encodable(str(row.get(k, "")))) if k in _TEXT
+                         else encodable(str(row.get(k, ""))) for k in header})
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=WRITE_ERRORS, newline="") as handle:
             handle.write(buffer.getvalue())
             handle.flush()
             os.fsync(handle.fileno())
@@ -217,9 +221,9 @@ class Gradebook:
         row = {"student_id": grade.student_id, "assignment": grade.assignment}
         for qid in self.questions:
             row[qid] = _number(grade.scores.get(qid))
-        flags = []
+        flags = list(grade.flags)
         if grade.metadata_id is not None and grade.metadata_id != grade.student_id:
-            flags.append(f"notebook metadata names student {grade.metadata_id!r}")
+            flags.append(f"notebook metadata names student '{visible(grade.metadata_id)}'")
         row.update({"total": _number(grade.total), "max_total": _number(grade.max_total),
                     "status": grade.status, "message": " ".join(grade.message.split()),
                     "flags": "; ".join(flags), "source_file": grade.source or grade.path,
@@ -253,8 +257,12 @@ class Gradebook:
             if row["submission_sha256"]:
                 by_sha.setdefault(row["submission_sha256"], set()).add(row["student_id"])
         out = {}
+        looks: dict[str, set[str]] = {}
+        for sid in by_student:
+            looks.setdefault(lookalike_key(sid), set()).add(sid)
         for sid, rows in by_student.items():
-            chosen = self._pick(rows)
+            graded = [r for r in rows if r["status"] not in NOT_RUN]
+            chosen = self._pick(graded or rows)
             flags = [f for f in chosen["flags"].split("; ") if f]
             if len(rows) > 1:
                 others = sorted((r for r in rows if r is not chosen),
@@ -269,9 +277,19 @@ class Gradebook:
                     flags.append("another submission has the same modification time: the "
                                  "one counted was chosen by file name")
             twins = sorted(by_sha.get(chosen["submission_sha256"], set()) - {sid})
-            if twins:
-                flags.append("same file (byte for byte) as " + ", ".join(twins[:5])
+            if twins and UNTOUCHED not in flags:
+                flags.append("same file (byte for byte) as "
+                             + ", ".join(visible(t) for t in twins[:5])
                              + (f" and {len(twins) - 5} more" if len(twins) > 5 else ""))
+            alike = sorted(looks[lookalike_key(sid)] - {sid})
+            if alike:
+                flags.append(f"the id '{visible(sid)}' looks like "
+                             + ", ".join(f"'{visible(a)}'" for a in alike[:5])
+                             + ": two students, or one under two spellings? (ids are kept "
+                             "exactly as collected)")
+            elif visible(sid) != sid:
+                flags.append(f"the id holds invisible or direction-changing characters: "
+                             f"'{visible(sid)}'")
             if sid[:1] in _FORMULA or sid[:1] == "'":
                 flags.append("the id starts with a character a spreadsheet reads as a "
                              "formula: it is written with a leading '")
@@ -334,10 +352,10 @@ class Gradebook:
                 pending.append(qid)
                 continue
             out[qid] = _number(grade.points)
-            total += grade.points
+            total += round(grade.points, 4)
             if digests is not None and grade.answer_sha256 != digests[qid]:
                 changed.append(qid)
-        out["total"] = _number(round(total, 6))
+        out["total"] = _number(round(total, 4))
         status = []
         if pending:
             status.append("to grade: " + ", ".join(pending))
@@ -351,8 +369,10 @@ class Gradebook:
         lines = []
         for sid, row in sorted(self.current().items()):
             for flag in row["flags"].split("; "):
-                if flag.startswith(("same file", "notebook metadata")) or " submissions" in flag:
-                    lines.append(f"{sid}: {flag}")
+                if flag.startswith(("same file", "notebook metadata", "the id ",
+                                    "handed in late", "also handed in")) \
+                        or " submissions" in flag:
+                    lines.append(f"{visible(sid)}: {flag}")
         return lines
 
 
@@ -372,7 +392,7 @@ def md_text(text: str) -> str:
     >>> md_text("<script>alert(1)</script> **x** [a](b)")
     '\\<script\\>alert(1)\\</script\\> \\*\\*x\\*\\* \\[a\\](b)'
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(encodable(str(text)).split()))
 
 
 def md_block(text: str) -> str:
@@ -471,9 +491,9 @@ def feedback_markdown(spec: GradingSpec, grade: Grade,
 def feedback_name(student_id: str) -> str:
     """File name of a student's feedback: the id's letters and digits (any script), and
     a short hash of the exact id, so two ids never share a file."""
-    stem = re.sub(r"[^\w.@+-]+", "_", unicodedata.normalize("NFC", student_id),
+    stem = re.sub(r"[^\w.@+-]+", "_", unicodedata.normalize("NFC", encodable(student_id)),
                   flags=re.UNICODE).strip("._")[:60] or "student"
-    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(encodable(student_id).encode("utf-8")).hexdigest()[:8]
     return f"{stem}-{digest}.md"
 
 
@@ -484,7 +504,7 @@ def write_feedback(folder: str | os.PathLike, spec: GradingSpec, grade: Grade,
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / feedback_name(grade.student_id)
     fd, temp = tempfile.mkstemp(prefix=".fb.", suffix=".tmp", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    with os.fdopen(fd, "w", encoding="utf-8", errors=WRITE_ERRORS) as handle:
         handle.write(feedback_markdown(spec, grade, hand))
     os.replace(temp, target)
     return target

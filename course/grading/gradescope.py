@@ -49,6 +49,7 @@ from typing import Any
 from course import paths
 from course.errors import InputError
 from course.grading import testing
+from course.grading.safetext import WRITE_ERRORS, encodable
 
 __all__ = ["build_bundle", "bundle_files", "main", "results_json"]
 
@@ -185,9 +186,12 @@ def build_bundle(assignment: Any, dist_dir: Path | None = None) -> Path:
     (out / "tests.py").write_bytes(assignment.tests_path.read_bytes())
     prompts = _prompts_json(assignment)
     (out / "prompts.json").write_bytes(prompts)
+    handout = _handout_json(assignment)
+    (out / "handout.json").write_bytes(handout)
     target = out / f"{name}-gradescope.zip"
     files = bundle_files(name)
     files[f"grading/{name}/prompts.json"] = prompts
+    files[f"grading/{name}/handout.json"] = handout
     data = _zip_bytes(files)
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)
@@ -201,6 +205,26 @@ def _prompts_json(assignment: Any) -> bytes:
 
     return (json.dumps(written_prompts(assignment), indent=1, sort_keys=True,
                        ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _handout_json(assignment: Any) -> bytes:
+    """What students are given, as the grader compares with it (cell ids, fingerprints of
+    their words, questions, prompts: no answers)."""
+    from course.grading.assignment import handout
+
+    return (json.dumps(handout(assignment).to_data(), indent=1, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _encodable(value: Any) -> Any:
+    """Every string of a JSON value with what UTF-8 cannot hold escaped."""
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {encodable(str(k)): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------- results
@@ -264,7 +288,7 @@ def results_json(
     }
     if execution_time is not None:
         out["execution_time"] = round(execution_time, 2)
-    return out
+    return _encodable(out)
 
 
 def _find_notebook(submission: Path, name: str) -> Path:
@@ -392,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"score": 0, "tests": [], "output_format": "text",
                    "output": "The autograder failed on this submission "
                              f"({type(error).__name__}); please tell your instructor."}
-    args.results.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    args.results.write_text(json.dumps(_encodable(payload), indent=1, ensure_ascii=False),
+                            encoding="utf-8", errors=WRITE_ERRORS)
     return 0
 
 

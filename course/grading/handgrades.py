@@ -32,6 +32,7 @@ from pathlib import Path
 
 from course.errors import InputError
 from course.grading.rubric import RubricItem, score_of
+from course.grading.safetext import WRITE_ERRORS, encodable
 from course.grading.untrusted import Refused, bounded_json, clean_text
 
 __all__ = ["HandGrade", "HandGrades", "answer_digest", "hand_folder"]
@@ -47,7 +48,7 @@ def hand_folder(gradebook: str | os.PathLike) -> Path:
 
 def answer_digest(text: str) -> str:
     """Fingerprint of an answer's words (spacing and line breaks do not count)."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    return hashlib.sha256(" ".join(encodable(text).split()).encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -71,7 +72,7 @@ class HandGrade:
     def line(self) -> str:
         record = asdict(self)
         record["items"] = list(self.items)
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return encodable(json.dumps(record, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 class HandGrades:
@@ -137,7 +138,7 @@ class HandGrades:
                             answer_sha256, self.grader, at) for sid in student_ids]
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.grader}.jsonl"
-        with open(path, "a", encoding="utf-8") as handle:
+        with open(path, "a", encoding="utf-8", errors=WRITE_ERRORS) as handle:
             handle.write("".join(g.line() for g in grades))
             handle.flush()
             os.fsync(handle.fileno())
@@ -165,7 +166,9 @@ class HandGrades:
                 raise InputError("its items are not a list of item ids")
             question, adjustment = record["question"], record.get("adjustment", 0.0)
             points = self.check(question, items, adjustment)
-            return HandGrade(clean_text(record["student_id"], 200), question, tuple(items),
+            sid = record["student_id"]  # the gradebook's key: kept exactly, only writable
+            return HandGrade(encodable(sid)[:200] if type(sid) is str else "", question,
+                             tuple(items),
                              float(adjustment), clean_text(record.get("comment"), MAX_COMMENT),
                              points, clean_text(record.get("answer_sha256"), 64),
                              clean_text(record.get("grader"), 40), clean_text(record["at"], 40))

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.errors import InputError
+from course.grading.safetext import WRITE_ERRORS
 
 __all__ = ["Export", "Template", "fill", "parse_template", "read_template", "write_export"]
 
@@ -49,13 +50,18 @@ LMS = ("canvas", "moodle")
 IDENTITY = {
     "canvas": ["Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID",
                "Root Account", "Section"],
-    "moodle": ["First name", "Last name", "ID number", "Username", "Institution",
-               "Department", "Email address"],
+    # the gradebook export (First name, Surname or Last name...) and the assignment's
+    # grading worksheet (Identifier "Participant 4321", Full name...)
+    "moodle": ["Identifier", "Full name", "First name", "Surname", "Last name", "ID number",
+               "Username", "Institution", "Department", "Email address"],
 }
 ID_COLUMNS = {
     "canvas": ["SIS Login ID", "SIS User ID", "ID", "Integration ID"],
-    "moodle": ["Username", "ID number", "Email address"],
+    "moodle": ["Username", "ID number", "Email address", "Identifier"],
 }
+#: Columns whose value names the id in words: Moodle's worksheet says "Participant 4321"
+#: (in the course's language), the id `course grade --download moodle` takes is 4321.
+_NUMBERED = {"Identifier"}
 _CANVAS_META = ("Points Possible", "Manual Posting", "Muted")
 
 
@@ -99,6 +105,19 @@ class Export:
 
 def _cell(row: list[str], index: int) -> str:
     return row[index] if index < len(row) else ""
+
+
+def _key(column: str, value: str) -> str:
+    """The id a template's cell holds, as the gradebook writes it.
+
+    >>> _key("Identifier", "Participant 4321"), _key("ID number", " 00123 ")
+    ('4321', '00123')
+    """
+    value = value.strip()
+    if column in _NUMBERED:
+        digits = value.rsplit(" ", 1)[-1]
+        return digits if digits.isdigit() else value
+    return value
 
 
 def parse_template(text: str, lms: str, name: str = "the template") -> Template:
@@ -185,7 +204,8 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                              f"{', '.join(candidates)})")
         chosen = id_column
     else:
-        hits = {c: sum(1 for s in template.students if s[c].strip() in rows) for c in candidates}
+        hits = {c: sum(1 for s in template.students if _key(c, s[c]) in rows)
+                for c in candidates}
         chosen = max(candidates, key=lambda c: hits[c])
         if hits[chosen] == 0:
             sample = ", ".join(sorted(rows)[:3])
@@ -199,6 +219,13 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                          f"{', '.join(ungraded[:3])}: {rows[ungraded[0]]['written_status']}); "
                          "grade them with course review, or pass --allow-ungraded to export "
                          "totals without those points")
+    # An id collected with spaces around it (a folder unzipped as "jdoe42 ") matches the
+    # LMS's "jdoe42" when no other gradebook id does; the gradebook flags such ids.
+    trimmed: dict[str, list[str]] = {}
+    for sid in rows:
+        trimmed.setdefault(sid.strip(), []).append(sid)
+    alias = {t: ids[0] for t, ids in trimmed.items()
+             if t and len(ids) == 1 and t not in rows}
     keep = [i for i, h in enumerate(header) if h in IDENTITY[template.lms] or h == column]
     target = header.index(column)
     out_rows = [[_cell(row, i) for i in keep] for row in template.meta]
@@ -215,11 +242,13 @@ def fill(template: Template, column: str, rows: dict[str, dict[str, str]], *,
                          "importing")
     matched, missing, seen = 0, [], set()
     for student in template.students:
-        key = student[chosen].strip()
+        key = _key(chosen, student[chosen])
+        key = key if key in rows else alias.get(key, key)
         row = rows.get(key)
         values = [student.get(header[i], "") for i in keep]
         if row is None:
-            who = key or student.get("Student") or student.get("Email address") or "(no id)"
+            who = key or student.get("Student") or student.get("Full name") \
+                or student.get("Email address") or "(no id)"
             if who.strip() == "Student, Test":
                 notes.append("Canvas's test student is left blank")
             else:
@@ -247,6 +276,7 @@ def write_export(path: str | os.PathLike, export: Export) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(("\ufeff" if export.bom else "") + buffer.getvalue(), encoding="utf-8",
+                    errors=WRITE_ERRORS,
                     newline="")
     os.replace(temp, path)
     return path

@@ -21,7 +21,7 @@ from course import paths
 from course.errors import InputError
 from course.grading import testing
 
-__all__ = ["exercise_prompts", "load_public_checks"]
+__all__ = ["load_handout", "load_public_checks"]
 
 
 def _public_candidates(name: str) -> list[Path]:
@@ -78,20 +78,24 @@ def load_public_checks(name: str) -> tuple[list[Callable], dict]:
     )
 
 
-def exercise_prompts(name: str) -> dict[str, str]:
-    """The written questions' answer cells as students received them (when the exercise
-    notebook is at hand), to tell an answer from an untouched placeholder."""
-    import json
+def load_handout(name: str):
+    """The notebook of problem set ``name`` as it was handed out, as ``course assign``
+    recorded it (:class:`course.grading.untrusted.Handout`): never the file a student is
+    editing, which is no longer the handout. ``None`` if it cannot be found.
 
-    try:
-        text = (paths.EXERCISES_DIR / name / f"{name}.ipynb").read_text(encoding="utf-8")
-        cells = json.loads(text).get("cells", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    out = {}
-    for cell in cells:
-        meta = (cell.get("metadata") or {}).get("course") or {}
-        if cell.get("cell_type") == "markdown" and isinstance(meta.get("question"), str):
-            source = cell.get("source", "")
-            out[meta["question"]] = "".join(source) if isinstance(source, list) else source
-    return out
+    From ``public_tests.py`` (its ``HANDOUT``) where the public checks are, else — for an
+    instructor before ``course assign`` — from ``solutions/``.
+    """
+    from course.grading.untrusted import Handout
+
+    for candidate in _public_candidates(name):
+        if not candidate.is_file():
+            continue
+        namespace = _read_public(candidate)
+        if namespace.get("ASSIGNMENT") == name:
+            return Handout.from_data(namespace.get("HANDOUT"))
+    from course.grading.assignment import handout, list_assignments, load_assignment
+
+    if name in list_assignments():
+        return handout(load_assignment(name))
+    return None

@@ -38,6 +38,7 @@ import pandas as pd
 from course.errors import CourseError
 from course.grading.gradebook import Gradebook, merged_rows, open_gradebook
 from course.grading.runner import GRADED, GradingSpec
+from course.grading.safetext import WRITE_ERRORS
 
 __all__ = ["ClassReport", "bins_of", "class_report", "report_html", "write_report"]
 
@@ -232,6 +233,6 @@ def write_report(spec: GradingSpec, gradebook: str | os.PathLike, out_dir: str |
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{spec.name}.html"
     temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(report_html(report), encoding="utf-8")
+    temp.write_text(report_html(report), encoding="utf-8", errors=WRITE_ERRORS)
     os.replace(temp, path)
     return path

@@ -290,22 +290,27 @@ def answers_from_gradebook(path: str | os.PathLike, spec, question: str) -> list
 
 
 def answers_from_submissions(items: list[str], spec, question: str, *,
-                             id_pattern: str | None = None) -> list[Answer]:
+                             id_pattern: str | None = None,
+                             download: str | None = None) -> list[Answer]:
     """Each student's answer, read from their latest submission file (by modification
     time) through the trust boundary."""
     from course.grading import untrusted
     from course.grading.assignment import written_answer_given
     from course.grading.collect import collect
 
-    submissions, _ = collect(items, spec.name, id_pattern=id_pattern)
+    submissions, _ = collect(items, spec.name, id_pattern=id_pattern, download=download)
     latest: dict[str, tuple[float, str, Answer]] = {}
     for sub in submissions:
+        if sub.kind != "notebook":  # a student's other file, or a linked folder
+            latest.setdefault(sub.student_id, (float("-inf"), sub.source,
+                                               Answer(sub.student_id, "", False)))
+            continue
         try:
             file = untrusted.read_submission(sub.path)
         except untrusted.Refused:
             answer, mtime = Answer(sub.student_id, "", False), sub.mtime
         else:
-            check = untrusted.check_notebook(file.data, spec.name)
+            check = untrusted.check_notebook(file.data, spec.name, spec.handout)
             text = check.written.get(question, "") if check.status == "ok" else ""
             given = written_answer_given(text, spec.written_prompts.get(question))
             answer, mtime = Answer(sub.student_id, text, given), file.mtime

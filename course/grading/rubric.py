@@ -5,7 +5,7 @@ A hand-graded question in ``assignment.yaml`` lists its rubric as items to tick:
     rubric:
       - id: verdict
         points: 1
-        text: "verdict on multipolarity backed by a number (about 5.7 effective poles)"
+        text: "a verdict backed by a number from the data (the reference value here)"
         comment: "Your verdict rests on a number from the data."
 
 ``text`` is what the grader looks for (instructors only: it may hold reference values);

@@ -72,9 +72,17 @@ runner SIGKILL, so no student process outlives its supervisor; the folder it lea
 removed by the next :class:`Sandbox` that starts (each grading folder holds a lock that
 only a live grader keeps).
 
-Known limit: memory is capped per process (RLIMIT_AS), not per job — there is no cgroup —
-so a submission that forks the most processes it may (``Limits.nproc``) and fills each
-could use ``nproc x memory_mb`` at worst, for as long as the wall-clock limit allows.
+Memory is bounded per submission, all its processes together: besides each process's
+RLIMIT_AS, the supervisor measures every process of the job (the runner and whatever it
+forked, found through ``/proc/<pid>/task/*/children``) every :data:`MEMORY_CHECK_S`
+seconds, and stops the whole job (status ``memory_limit``) when together they hold more
+than :func:`job_memory_mb` (``memory_mb`` and a quarter, so that one process, which
+RLIMIT_AS stops at ``memory_mb``, is never cut short by the measure) on top of the pages
+they start with (the warm zygote's, counted once:
+resident sizes are summed first, and private sizes, ``smaps_rollup``, only past the
+bound). A cgroup would bound it exactly; this machine's kind (cgroup v1, whose hierarchy
+belongs to whoever runs the grader) has none to delegate, so the bound is measured: a
+job can overshoot it for at most one interval.
 
 Examples
 --------
@@ -713,6 +721,87 @@ def _write_record(jobdir: str, record: dict) -> None:
     os.replace(path + ".tmp", path)
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+#: How often a job's memory, all its processes together, is measured (seconds).
+MEMORY_CHECK_S = 0.1
+
+
+def _children(pid: int) -> list[int]:
+    """The children of ``pid`` (every thread's), from /proc; [] if it is gone."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                out.extend(int(x) for x in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (not itself): in a job, all the student's processes."""
+    seen: list[int] = []
+    todo = _children(pid)
+    while todo and len(seen) < 10_000:
+        child = todo.pop()
+        if child in seen:
+            continue
+        seen.append(child)
+        todo.extend(_children(child))
+    return seen
+
+
+def _resident(pid: int) -> int:
+    """Resident bytes of ``pid`` (pages shared with the warm zygote included: an upper
+    bound of what it added, read cheaply)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _private(pid: int) -> int:
+    """Bytes only ``pid`` holds (``Private_Clean`` + ``Private_Dirty``): what it added to
+    the pages it shares with the zygote and the job's other processes."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return _resident(pid)
+    return total
+
+
+def job_memory_mb(memory_mb: int) -> int:
+    """The bound on a submission's processes together, in MB (see :func:`_supervise`).
+
+    >>> job_memory_mb(1024)
+    1280
+    """
+    return memory_mb + memory_mb // 4
+
+
+def job_memory(pid: int, limit: int) -> int:
+    """Memory of the processes under ``pid``, all together (bytes).
+
+    Their resident sizes are summed first (cheap); only when that passes ``limit`` is
+    each one's private memory read, so pages the processes share (the libraries the
+    zygote loaded, a parent's pages a child has not written) count once, not per process.
+    """
+    pids = _descendants(pid)
+    resident = sum(_resident(p) for p in pids)
+    if resident <= limit:
+        return resident
+    return sum(_private(p) for p in pids)
+
+
 def _supervise(job: dict, mode: str, slot: int) -> dict:
     """Run one job to the end (in the supervisor process); return its exit record.
 
@@ -760,6 +849,15 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
     deadline = started + limits.time_s
     exit_code = None
     exited_at = None
+    # The bound: a quarter more than the assignment's memory, on top of what the run starts
+    # with (the warm zygote's pages: a process that writes to them makes them its own). A
+    # single process, which RLIMIT_AS stops at memory_mb, is never cut short by the measure;
+    # several together are stopped soon after they pass it.
+    base = _resident(os.getppid())
+    bound_mb = job_memory_mb(limits.memory_mb)
+    memory_limit = bound_mb * 1024 * 1024 + base
+    memory_peak = 0
+    next_memory_check = started
 
     def kill_all(group: bool = False) -> None:
         # Killing PID 1 of the job's PID namespace kills all its processes; the isolator
@@ -795,6 +893,14 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
                     stop("timeout")
                 elif status is not None and now > deadline:
                     break
+                if status is None and exit_code is None and now >= next_memory_check:
+                    # Memory is bounded per submission, all its processes together: a job
+                    # that forks is measured as a whole, and stopped as a whole.
+                    next_memory_check = now + MEMORY_CHECK_S
+                    used = job_memory(me, memory_limit)
+                    memory_peak = max(memory_peak, used)
+                    if used > memory_limit:
+                        stop("memory_limit")
                 # with every pipe closed, only the exit is left to see: look again soon
                 ready, _, _ = select.select(list(open_fds), [], [],
                                             0.05 if open_fds else 0.002)
@@ -870,7 +976,9 @@ def _supervise(job: dict, mode: str, slot: int) -> dict:
     record = {"kind": "exit", "status": "stopped" if stopping[0] else status,
               "exit_code": exit_code, "wall_s": round(time.monotonic() - started, 3),
               "output": output.decode("utf-8", "replace"), "output_bytes": output_total,
-              "containment": mode, "messages_dropped": dropped}
+              "containment": mode, "messages_dropped": dropped,
+              "memory_limit_mb": bound_mb, "memory_base_mb": round(base / 1024 / 1024),
+              "memory_peak_mb": round(memory_peak / 1024 / 1024)}
     _write_record(job["jobdir"], record)
     return record
 

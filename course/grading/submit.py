@@ -33,7 +33,7 @@ from typing import Any
 from course.errors import InputError
 from course.grading import testing, untrusted
 from course.grading.assignment import written_answer_given
-from course.grading.public_checks import exercise_prompts, load_public_checks
+from course.grading.public_checks import load_handout, load_public_checks
 from course.grading.sandbox import Limits, RunResult, Sandbox
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -84,7 +84,8 @@ class SubmitReport:
         for q in self.questions:
             if q.kind == "manual":
                 state = "written answer present" if q.answered else "NO WRITTEN ANSWER yet"
-                lines.append(f"  {q.id}: {state} (graded by hand)")
+                read = f"; read from {q.problem}" if q.answered and q.problem else ""
+                lines.append(f"  {q.id}: {state} (graded by hand{read})")
                 continue
             if not q.answered:
                 lines.append(f"  {q.id}: NOT ANSWERED — {q.problem}")
@@ -170,23 +171,19 @@ def submit(path: str | os.PathLike, student_id: Any, *, assignment: str | None =
     finally:
         if own:
             box.close()
-    manual_text: dict[str, str] = {}
-    for cell in notebook["cells"]:
-        if type(cell) is dict and cell.get("cell_type") == "markdown":
-            meta = cell.get("metadata") if type(cell.get("metadata")) is dict else {}
-            qid = (meta.get("course") or {}).get("question") if type(meta.get("course")) is \
-                dict else None
-            if type(qid) is str:
-                source = cell.get("source", "")
-                manual_text[qid] = "".join(source) if type(source) is list else str(source)
+    # Written answers are read as the grader reads them: against the handout as
+    # `course assign` recorded it, never against the file being edited.
+    handout = load_handout(found)
+    prompts = handout.written if handout is not None else {}
+    reading = untrusted.check_notebook(path.read_bytes(), found, handout)
     reports = []
-    prompts = exercise_prompts(found)
     for qid, info in questions.items():
         kind = info.get("kind", "auto")
         title = str(info.get("title") or qid)
         if kind == "manual":
-            answered = written_answer_given(manual_text.get(qid, ""), prompts.get(qid))
-            reports.append(QuestionReport(qid, title, kind, answered))
+            answered = written_answer_given(reading.written.get(qid, ""), prompts.get(qid))
+            reports.append(QuestionReport(qid, title, kind, answered,
+                                          problem=reading.gathered.get(qid, "")))
             continue
         sent = run.answers.get(qid)
         decoded: dict[str, Any] = {}

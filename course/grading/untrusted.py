@@ -45,8 +45,11 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
+from course.grading.safetext import encodable
+
 __all__ = [
     "CheckedFile",
+    "Handout",
     "NotebookCheck",
     "Refused",
     "RunResult",
@@ -54,6 +57,7 @@ __all__ = [
     "check_notebook",
     "clean_text",
     "decode_answers",
+    "gather_written",
     "read_run",
     "read_submission",
 ]
@@ -99,7 +103,8 @@ class Refused(Exception):  # noqa: N818 - reads as "the file was refused"
 
 
 def clean_text(value: Any, limit: int) -> str:
-    """Text from a student, safe to store: a ``str``, control characters removed, cut.
+    """Text from a student, safe to store: a ``str``, control characters removed, lone
+    surrogates (which no file can hold) written as visible escapes, cut.
 
     Examples
     --------
@@ -107,10 +112,12 @@ def clean_text(value: Any, limit: int) -> str:
     'ok[31m red …'
     >>> clean_text(42, 10)
     ''
+    >>> clean_text("half an emoji: \\ud800", 40)
+    'half an emoji: \\\\ud800'
     """
     if type(value) is not str:
         return ""
-    text = _CONTROL.sub("", value)
+    text = encodable(_CONTROL.sub("", value))
     return text if len(text) <= limit else text[: max(0, limit - 2)] + " …"
 
 
@@ -197,14 +204,15 @@ def read_submission(path: str | os.PathLike) -> CheckedFile:
                           ) from None
         if error.errno == errno.EISDIR:
             raise Refused("not_a_file", "this is a folder, not a notebook file") from None
+        if error.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):  # a socket, a device
+            raise Refused("not_regular_file", _NOT_REGULAR) from None
         raise Refused("unreadable", f"cannot read the file: {error.strerror}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise Refused("not_a_file", "this is a folder, not a notebook file")
         if not stat.S_ISREG(info.st_mode):
-            raise Refused("not_regular_file", "this is not a regular file (a pipe, device or "
-                          "socket); the grader reads only regular files")
+            raise Refused("not_regular_file", _NOT_REGULAR)
         if info.st_size > MAX_NOTEBOOK_BYTES:
             raise Refused("too_large", _too_large(info.st_size))
         chunks, total = [], 0
@@ -224,6 +232,10 @@ def read_submission(path: str | os.PathLike) -> CheckedFile:
     return CheckedFile(data, hashlib.sha256(data).hexdigest(), len(data), info.st_mtime)
 
 
+_NOT_REGULAR = ("this is not a regular file (a pipe, device or socket); the grader reads "
+                "only regular files")
+
+
 def _too_large(size: int) -> str:
     return (f"the file is {size / 1e6:.0f} MB; the grader reads at most "
             f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB (clear outputs with Edit > Clear Outputs of "
@@ -233,13 +245,68 @@ def _too_large(size: int) -> str:
 # --------------------------------------------------------------------------- notebooks
 
 
+def words_digest(text: str) -> str:
+    """A short fingerprint of a cell's words (spacing does not count)."""
+    return hashlib.sha256(" ".join(encodable(text).split()).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """What the grader knows of the notebook students were given (plain data).
+
+    ``cells``: each handout cell's id, the fingerprint of its words and the question it
+    answers (or ``None``); ``prompts``: each written question's answer cell as given.
+    Made by :func:`course.grading.assignment.handout` (``course assign`` writes it for
+    the autograder and the students' public checks).
+    """
+
+    cells: tuple[tuple[str | None, str, str | None], ...] = ()
+    prompts: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_cells(cls, cells: list[dict], prompts: dict[str, str]) -> Handout:
+        out = []
+        for cell in cells:
+            meta = cell.get("metadata") if type(cell.get("metadata")) is dict else {}
+            cmeta = meta.get("course") if type(meta.get("course")) is dict else {}
+            qid = cmeta.get("question")
+            cell_id = cell.get("id")
+            out.append((cell_id if type(cell_id) is str else None,
+                        words_digest(_source(cell)), qid if type(qid) is str else None))
+        return cls(tuple(out), tuple(sorted(prompts.items())))
+
+    @classmethod
+    def from_data(cls, data: Any) -> Handout | None:
+        """From the JSON ``course assign`` wrote (``None`` if it is not that)."""
+        if type(data) is not dict or type(data.get("cells")) is not list \
+                or type(data.get("prompts")) is not dict:
+            return None
+        cells = tuple((c[0] if type(c[0]) is str else None, str(c[1]),
+                       c[2] if type(c[2]) is str else None)
+                      for c in data["cells"] if type(c) is list and len(c) == 3)
+        prompts = tuple(sorted((k, v) for k, v in data["prompts"].items()
+                               if type(k) is str and type(v) is str))
+        return cls(cells, prompts)
+
+    def to_data(self) -> dict:
+        return {"cells": [list(c) for c in self.cells], "prompts": dict(self.prompts)}
+
+    @property
+    def written(self) -> dict[str, str]:
+        return dict(self.prompts)
+
+
 @dataclass
 class NotebookCheck:
     """The grader's own reading of a submission, before anything runs.
 
     ``metadata_id`` is the ``course.student_id`` the notebook's metadata claims: reported
     when it disagrees with the file's owner, never used as the student's identity.
-    ``written`` holds each written (Markdown) answer's text, cleaned and cut.
+    ``written`` holds each written question's answer text, cleaned and cut: the cells
+    from its answer cell to the next question, whatever their type (see
+    :func:`gather_written`); ``gathered`` says, for a question whose answer was not
+    simply its answer cell, what was gathered. ``untouched`` is set when the notebook is
+    the handout as given (every cell as it was).
     """
 
     status: str  # "ok" or the reason it cannot be graded
@@ -248,6 +315,8 @@ class NotebookCheck:
     answer_cells: dict[str, int] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
     n_cells: int = 0
+    gathered: dict[str, str] = field(default_factory=dict)
+    untouched: bool = False
 
 
 def _source(cell: dict) -> str:
@@ -257,8 +326,107 @@ def _source(cell: dict) -> str:
     return source if type(source) is str else ""
 
 
-def check_notebook(data: bytes, assignment: str) -> NotebookCheck:
-    """Is this a notebook of ``assignment`` we can grade? Never raises."""
+def _question_of(cell: Any) -> str | None:
+    if type(cell) is not dict:
+        return None
+    meta = cell.get("metadata") if type(cell.get("metadata")) is dict else {}
+    cmeta = meta.get("course") if type(meta.get("course")) is dict else {}
+    qid = cmeta.get("question")
+    return qid if type(qid) is str and len(qid) <= _MAX_NAME else None
+
+
+_KIND_NAMES = {"markdown": "Markdown", "raw": "Raw", "code": "Code"}
+
+
+def gather_written(cells: list, written_ids: list[str], handout: Handout | None
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """Each written question's answer: ``(text, what was gathered)`` by question.
+
+    A written question's answer is every cell from its first answer cell (the cell whose
+    metadata names the question) up to the next question: a cell of another question,
+    or — with the ``handout`` known — a cell of the handout itself (a heading, the next
+    question's text), by its id or its words; without it, a Markdown heading. Cells of
+    any type are read (a cell switched to Raw or Code, a cell split in two, a cell added
+    under the prompt). A cell that is still the prompt as given adds nothing.
+
+    Examples
+    --------
+    >>> cells = [{"cell_type": "markdown", "source": "## w1", "metadata": {}},
+    ...          {"cell_type": "raw", "source": "Bipolar.",
+    ...           "metadata": {"course": {"question": "w1"}}},
+    ...          {"cell_type": "markdown", "source": "Because...", "metadata": {}},
+    ...          {"cell_type": "markdown", "source": "## End", "metadata": {}}]
+    >>> gather_written(cells, ["w1"], None)
+    ({'w1': 'Bipolar.\\n\\nBecause...'}, {'w1': '2 cells: its answer cell (now Raw), 1 \
+cell added after it'})
+    """
+    prompts = handout.written if handout else {}
+    if handout is not None and not handout.cells:
+        handout = None  # only its prompts are known: headings end an answer
+    handout_ids: dict[str, str | None] = {}
+    handout_words: set[str] = set()
+    if handout is not None:
+        for cell_id, digest, qid in handout.cells:
+            if cell_id:
+                handout_ids[cell_id] = qid
+            if qid is None:
+                handout_words.add(digest)
+    texts: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for qid in written_ids:
+        start = next((i for i, c in enumerate(cells) if _question_of(c) == qid), None)
+        if start is None:
+            continue
+        prompt = prompts.get(qid)
+        blanks = {words_digest(prompt), words_digest(prompt.replace(
+            "_Type your answer here, replacing this text._", " "))} if prompt else set()
+        parts, own, added, kinds = [], 0, 0, []
+        for index in range(start, len(cells)):
+            cell = cells[index]
+            if type(cell) is not dict:
+                continue
+            owner = _question_of(cell)
+            source = _source(cell)
+            if index > start:
+                if owner is not None and owner != qid:
+                    break
+                cell_id = cell.get("id") if type(cell.get("id")) is str else None
+                if owner is None and handout is not None and (
+                        (cell_id in handout_ids and handout_ids[cell_id] != qid)
+                        or words_digest(source) in handout_words):
+                    break
+                if owner is None and handout is None and cell.get("cell_type") == "markdown" \
+                        and source.lstrip().startswith("#"):
+                    break
+            kind = cell.get("cell_type")
+            if owner == qid:
+                own += 1
+                if kind != "markdown":
+                    kinds.append(_KIND_NAMES.get(kind, "another type")
+                                 if type(kind) is str else "another type")
+            else:
+                added += 1
+            if source.strip() and words_digest(source) not in blanks:
+                parts.append(source.strip("\n"))
+        texts[qid] = clean_text("\n\n".join(parts), MAX_WRITTEN_CHARS)
+        if own + added > 1 or kinds:
+            what = "its answer cell" if own == 1 else f"its answer cell in {own} parts"
+            if kinds:
+                what += f" (now {', '.join(dict.fromkeys(kinds))})"
+            if added:
+                what += f", {added} cell{'s' if added > 1 else ''} added after it"
+            notes[qid] = f"{own + added} cells: {what}" if own + added > 1 else what
+    return texts, notes
+
+
+def check_notebook(data: bytes, assignment: str, handout: Handout | None = None
+                   ) -> NotebookCheck:
+    """Is this a notebook of ``assignment`` we can grade? Never raises.
+
+    With the ``handout`` (what students were given), written answers are gathered
+    whatever was done to their cells (:func:`gather_written`), and a notebook that is
+    the handout as given is marked ``untouched``.
+    """
     notebook = bounded_json(data, max_bytes=MAX_NOTEBOOK_BYTES, max_depth=MAX_NOTEBOOK_DEPTH,
                             max_items=MAX_NOTEBOOK_ITEMS, what="the notebook")
     if type(notebook) is Refused:
@@ -268,12 +436,16 @@ def check_notebook(data: bytes, assignment: str) -> NotebookCheck:
         return NotebookCheck("too_complex", f"{notebook.message}: the grader does not read it")
     if type(notebook) is not dict:
         return NotebookCheck("invalid_json", "the file is JSON but not a Jupyter notebook")
-    if notebook.get("nbformat") != 4 or type(notebook.get("cells")) is not list:
-        shown = notebook.get("nbformat")
-        shown = shown if type(shown) is int else "unknown"
+    version = notebook.get("nbformat")
+    if version != 4:
+        shown = version if type(version) is int else "unknown"
         return NotebookCheck("wrong_nbformat",
                              f"the notebook has format version {shown}; "
                              "the grader reads version 4 (save it from JupyterLab)")
+    if type(notebook.get("cells")) is not list:
+        return NotebookCheck("wrong_nbformat", "the notebook's cells are not a list (the file "
+                             "was edited by hand or by another program): open it in "
+                             "JupyterLab, save it, and hand it in again")
     metadata = notebook.get("metadata") if type(notebook.get("metadata")) is dict else {}
     course_meta = metadata.get("course") if type(metadata.get("course")) is dict else {}
     found = course_meta.get("assignment")
@@ -283,21 +455,25 @@ def check_notebook(data: bytes, assignment: str) -> NotebookCheck:
         return NotebookCheck("wrong_assignment",
                              f"this notebook is for {what}, not {assignment!r}: submit the "
                              f"{assignment} notebook")
-    check = NotebookCheck("ok", n_cells=len(notebook["cells"]))
+    cells = notebook["cells"]
+    check = NotebookCheck("ok", n_cells=len(cells))
     claimed = course_meta.get("student_id")
     if type(claimed) is str and claimed.strip():
         check.metadata_id = clean_text(claimed, _MAX_NAME)
-    for index, cell in enumerate(notebook["cells"]):
-        if type(cell) is not dict:
-            continue
-        meta = cell.get("metadata") if type(cell.get("metadata")) is dict else {}
-        cmeta = meta.get("course") if type(meta.get("course")) is dict else {}
-        qid = cmeta.get("question")
-        if type(qid) is not str or len(qid) > _MAX_NAME:
-            continue
-        check.answer_cells.setdefault(qid, index)
-        if cell.get("cell_type") == "markdown" and qid not in check.written:
-            check.written[qid] = clean_text(_source(cell), MAX_WRITTEN_CHARS)
+    for index, cell in enumerate(cells):
+        qid = _question_of(cell)
+        if qid is not None:
+            check.answer_cells.setdefault(qid, index)
+    if handout is not None:
+        written = [q for q, _ in handout.prompts]
+        check.written, check.gathered = gather_written(cells, written, handout)
+        check.untouched = bool(handout.cells) and [
+            words_digest(_source(c)) if type(c) is dict else "" for c in cells] == [
+            d for _, d, _ in handout.cells]
+    else:  # the written questions are the Markdown answer cells
+        written = [q for q, i in check.answer_cells.items()
+                   if type(cells[i]) is dict and cells[i].get("cell_type") == "markdown"]
+        check.written, check.gathered = gather_written(cells, written, None)
     return check
 
 
@@ -470,6 +646,14 @@ def _set_status(result: RunResult, record: dict, done: bool, fatal: str | None) 
     elif status == "timeout":
         result.status = "timeout"
         result.message = f"stopped after the time limit{where}; later questions were not graded"
+    elif status == "memory_limit":
+        result.status = "memory_limit"
+        limit, base = record.get("memory_limit_mb"), record.get("memory_base_mb")
+        bound = (f"{limit} MB of memory (the limit per submission, all its processes "
+                 f"together, on top of the {base} MB of libraries every run starts with)"
+                 if type(limit) is int and type(base) is int else "its memory limit")
+        result.message = (f"stopped when its processes together used more than {bound}"
+                          f"{where}; later questions were not graded")
     elif status == "output_limit":
         result.status = "output_limit"
         result.message = f"stopped for printing too much output{where}"

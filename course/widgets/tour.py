@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from course.cellruns import self_check
 from course.errors import InputError
 from course.widgets.base import Explorer, View
 
@@ -273,6 +274,7 @@ def tour_view(power: str = "USA", years=(1990, 2016),
                 details={"power": power, "years": _years(years)})
 
 
+@self_check
 def check_overtake(year, challenger: str = "CHN", leader: str = "USA", since: int = 1946,
                    capabilities: pd.DataFrame | None = None) -> str:
     """Self-check: is ``year`` the first year since ``since`` with challenger's CINC above leader's?

@@ -45,6 +45,42 @@ QUESTIONS = {'q1': {'title': "Britain's disputes with France, Russia and Germany
         'points': 2.0,
         'kind': 'manual',
         'answers': []}}
+# The notebook as handed out, as the grader reads written answers against it:
+# each cell's id, a fingerprint of its words and its question; the prompts.
+HANDOUT = {'cells': [['ps2-00-26c0aa', '228dea86898599d7', None],
+           ['ps2-01-ea5b00', '2ffcf32615c978f5', None],
+           ['ps2-02-5871ec', 'b60f5711d8fdae2f', None],
+           ['ps2-03-172a93', '30da8696a2cade14', None],
+           ['ps2-04-f1e49f', '9df07f1526711d2f', None],
+           ['ps2-05-3d9058', '3e51fef60a5ffb37', 'q1'],
+           ['ps2-06-5561c2', '2005c7a4109925f7', None],
+           ['ps2-07-3be1bc', 'dc6d649d88bc850d', None],
+           ['ps2-08-fec488', '9d9607be0ebb5fda', 'q2'],
+           ['ps2-09-b97727', '2903603c4d418314', None],
+           ['ps2-10-3f13ca', '2413500e5f18651c', None],
+           ['ps2-11-f6e72a', '7cc9c7cdbbfd8208', 'q3'],
+           ['ps2-12-9ea9f6', '73e515d53565af52', None],
+           ['ps2-13-0495a1', '8d3a1d3c85131fe9', None],
+           ['ps2-14-75f445', 'd530fc9b39724e65', 'q4'],
+           ['ps2-15-2e5c2a', '854e96510fb28797', None],
+           ['ps2-16-d717c0', 'c1a4dac4c902d1a4', None],
+           ['ps2-17-920f25', '8f05c770c615ca55', 'q5'],
+           ['ps2-18-0ac942', 'e49a5d9f6260098e', None],
+           ['ps2-19-56abf4', 'dc7166dfca28dfc1', None],
+           ['ps2-20-992a50', 'e754177e1700cf0f', 'q6'],
+           ['ps2-21-b7c806', 'e79efc1cd40ba0bd', None],
+           ['ps2-22-afed57', '15830540a9b6a7a2', None],
+           ['ps2-23-6a362c', 'fc74b406ae4c81a3', 'q7'],
+           ['ps2-24-f860e1', '5434136653f19749', None],
+           ['ps2-25-1a7cf4', 'e99e07306af883e7', None],
+           ['ps2-26-e6fc43', 'ce031d5068d193df', 'w1'],
+           ['ps2-27-3e6790', 'bc3d8e67c7b06511', None],
+           ['ps2-28-890b16', 'ce031d5068d193df', 'w2'],
+           ['ps2-29-2d8e71', 'bf909dd34d1d2153', None],
+           ['ps2-30-0531cf', '916933605f98fc03', None],
+           ['ps2-submit', '06ff46d3663f5582', None]],
+ 'prompts': {'w1': '**Your verdict:**\n_Type your answer here, replacing this text._',
+             'w2': '**Your verdict:**\n_Type your answer here, replacing this text._'}}
 
 
 def _rival_table(table, name):

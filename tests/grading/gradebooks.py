@@ -14,12 +14,15 @@ from pathlib import Path
 from course.grading import gradebook, testing
 from course.grading.runner import Grade, GradingSpec
 
-#: Written answers a class might give (some identical, some blank).
+#: Written answers a class might give (some identical, some blank). They are shaped like
+#: answers — a verdict, a number, a caveat — but state no finding of any problem set: this
+#: file is in the student edition, whose check refuses any phrase of a rubric or model
+#: answer (course.release).
 ANSWERS = [
-    "Multipolar: about 5.7 effective poles by CINC in 1913, and CON about 0.24.",
-    "The USA leads by CINC but Germany by military spending; Britain leads on neither.",
-    "Bipolar, because Britain and Germany were the two biggest.",
-    "Multipolar, 5.7 poles. The measures leave out naval tonnage and finance.",
+    "Verdict A: the first measure gives 1.23 for the year asked, so the claim holds.",
+    "One measure names one leader and the other measure names another; neither agrees.",
+    "Verdict B, because the two largest values stand far above the rest.",
+    "Verdict A, 4.56 by my count. The measures leave out what they cannot count.",
 ]
 
 

@@ -68,7 +68,7 @@ def test_an_object_that_equals_everything_is_not_accepted(ps1_check):
 
         __hash__ = str.__hash__
 
-    results = ps1_check.run("q3", {"leader_1913": Sly("USA"), "lead_1913": 0.1})
+    results = ps1_check.run("q3", {"leader_1913": Sly("XYZ"), "lead_1913": 0.5})
     assert not results[0].passed
     assert "grader cannot read" in results[0].message
 

@@ -4,8 +4,9 @@ JupyterLab sends each cell's id with its code (``metadata.cellId`` of the
 ``execute_request``); the kernel's ``post_run_cell`` event carries it. These tests drive
 a real ipykernel the same way, cell id included, through a student's mishaps:
 
-* the q2 answer cell is fixed, then broken (SyntaxError) and run: ``check("q2")`` must
-  say the last run failed and that the pass is on values from an earlier run;
+* the q2 answer cell is fixed, then broken (SyntaxError) and run, then emptied and run:
+  ``check("q2")`` must say so, with a warning and no verdict on the earlier run's values;
+* lesson 00's self-check (``check_overtake``) likewise, on the lesson's own cells;
 * the cell is changed and saved but not run: ``check`` says so;
 * the cell is run with a change that is not saved: ``check`` trusts the values, and
   ``check.submit``'s warning names the unsaved cell and says how to save;
@@ -100,7 +101,13 @@ def test_check_says_when_the_answer_cell_failed_or_changed(student):
     assert "SyntaxError" in _run(client, BROKEN, ANSWER_ID)
     out = _run(client, 'check("q2")', "check-q2")
     assert "⚠ q2: its answer cell raised SyntaxError" in out, out
-    assert "passed on the values from an earlier run" in out, out
+    assert "no verdict" in out and "passed" not in out, out  # a warning, not a verdict
+
+    # Emptied and run: the old values are still there too.
+    assert "Error" not in _run(client, "", ANSWER_ID)
+    out = _run(client, 'check("q2")', "check-q2")
+    assert "⚠ q2: its answer cell no longer sets `shares_1913`" in out, out
+    assert "no verdict" in out and "passed" not in out, out
 
     # Fixed in the editor and saved, not run yet.
     assert "Error" not in _run(client, GOOD, ANSWER_ID)
@@ -129,3 +136,34 @@ def test_numbers_print_plainly_after_the_checker_is_made(student):
     out = _run(client, "import numpy as np\nnp.float64(0.25)", "numbers")
     assert out.strip() == "0.25"
     assert _run(client, "np.int64(3), np.bool_(True)", "more").strip() == "(3, True)"
+
+
+LESSON_00 = "00-how-this-course-works.ipynb"
+
+
+@pytest.mark.slow
+def test_a_lesson_self_check_gives_a_warning_not_a_verdict_on_a_stale_answer(tmp_path):
+    """Lesson 00's answer and check cells, run by id as JupyterLab runs them."""
+    from course import paths
+
+    cells = json.loads((paths.PROJECT_ROOT / "notebooks" / LESSON_00).read_text())["cells"]
+    check = next(c for c in cells if "check_overtake(" in "".join(c["source"]))
+    setup = next(c for c in cells if c["cell_type"] == "code")
+    answer_id = cells[cells.index(check) - 1]["id"]
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        _run(client, "".join(setup["source"]), setup["id"])
+
+        def verdict(answer: str) -> str:
+            _run(client, answer, answer_id)
+            return _run(client, "".join(check["source"]), check["id"])
+
+        assert verdict("first_year_china_ahead = 1995").startswith("Correct"), "right"
+        out = verdict("first_year_china_ahead = 1995 +")  # SyntaxError: 1995 is kept
+        assert out.startswith("⚠ No verdict yet") and "SyntaxError" in out, out
+        out = verdict("")  # emptied and run: 1995 is kept
+        assert out.startswith("⚠ No verdict yet") and "no longer sets it" in out, out
+        assert verdict("first_year_china_ahead = 1990").startswith("Not yet"), "wrong"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

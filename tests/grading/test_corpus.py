@@ -62,7 +62,8 @@ def graded(request, tmp_path_factory, box):
                                sandbox=box, record=book.record)
     by_file = {g.source.removeprefix("cases/").removesuffix(".ipynb"): g for g in grades}
     return {"name": name, "spec": spec, "grades": by_file, "gradebook": target, "book": book,
-            "ignored": ignored, "n_files": len(submissions)}
+            "ignored": ignored, "n_files": len(submissions),
+            "submissions": submissions, "folder": cases}
 
 
 def _expectations(name: str):
@@ -106,8 +107,16 @@ def test_every_case_scores_as_the_manifest_says(graded):
             if expected["message_has"] not in messages:
                 problems.append(f"{case}: no test message says {expected['message_has']!r} "
                                 f"({messages[:300]})")
+        if expected.get("row_message_has", "") not in grade.message:
+            problems.append(f"{case}: the row's message lacks {expected['row_message_has']!r}"
+                            f" ({grade.message[:300]})")
         manual = [q.id for q in spec.questions if q.kind == "manual"]
         assert all(grade.scores[q] is None for q in manual)
+        if expected.get("written") == "all" and not all(grade.answered.get(q) for q in manual):
+            problems.append(f"{case}: written answers not counted: {grade.answered}")
+        for text in expected.get("written_has", []):
+            if not all(text in grade.written.get(q, "") for q in manual):
+                problems.append(f"{case}: a written answer lacks {text!r}: {grade.written}")
     assert problems == [], "\n".join(problems)
 
 
@@ -131,6 +140,9 @@ def test_the_gradebook_has_one_row_per_student_and_says_why(graded):
             for flag in want.get("flags", []):
                 if flag not in row["flags"]:
                     problems.append(f"{case}: {student}'s flags lack {flag!r}: {row['flags']}")
+            for flag in want.get("no_flags", []):
+                if flag in row["flags"]:
+                    problems.append(f"{case}: {student}'s flags hold {flag!r}: {row['flags']}")
     # one row per student: the files of one student (s030) make one row
     students = {g.student_id for g in graded["grades"].values()}
     assert sorted(current) == sorted(students)
@@ -153,11 +165,18 @@ def test_feedback_tells_the_truth_and_quotes_students_safely(graded):
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
 
 
-def test_one_row_per_submission_and_junk_is_listed(graded):
-    assert len(graded["grades"]) == graded["n_files"]
-    assert sorted(p.name for p, _ in graded["ignored"]) == ["notes.txt", "picture.png"]
-    ledger = graded["book"].rows
-    assert len(ledger) == graded["n_files"]
+def test_every_input_is_a_row_or_a_flag_on_its_students_row(graded):
+    """A notebook (run or not), a linked folder, a student's only file is a row; a
+    student's other files are a flag on their row; nothing is only a line on stderr."""
+    assert graded["ignored"] == []
+    rows = {g.source for g in graded["grades"].values()}
+    current = graded["book"].current()
+    for sub in graded["submissions"]:
+        if sub.source in rows:
+            continue
+        name = sub.source.rsplit("/", 1)[-1]
+        assert sub.kind == "other" and name in current[sub.student_id]["flags"], sub.source
+    assert len(graded["book"].rows) == len(graded["grades"])
 
 
 def test_attacks_left_the_gradebook_alone(graded):
@@ -185,3 +204,16 @@ def test_every_case_about_the_run_itself_has_its_test():
     for case, where in MANIFEST["process_cases"].items():
         file, _, function = where.partition("::")
         assert f"def {function}(" in (root / file).read_text(), f"{case}: {where} is missing"
+
+
+def test_the_review_reads_every_case_straight_from_the_notebooks(graded, tmp_path):
+    """`course review` on the submissions folder (before grading) reads every case,
+    lone surrogates and names that are not UTF-8 included (issue 20: it died on one)."""
+    from course.grading.review import answers_from_submissions, group_answers
+
+    spec = graded["spec"]
+    folder = graded["folder"]
+    for question in [q.id for q in spec.questions if q.kind == "manual"]:
+        answers = answers_from_submissions([str(folder)], spec, question)
+        assert {a.student_id for a in answers} == set(graded["book"].current())
+        group_answers(answers, question)

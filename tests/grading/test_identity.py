@@ -50,9 +50,10 @@ def test_ids_come_from_file_names_and_per_student_folders(tmp_path):
         "inbox/s025/ps1.ipynb": ("s025", "folder"),
         "inbox/s026/work/ps1.ipynb": ("s026", "folder"),
         f"{tmp_path}/s027/ps1.ipynb": ("s027", "folder"),
+        "inbox/linked": ("linked", "folder"),  # a student's folder as a link: a row
     }
-    assert {p.name: why for p, why in ignored} == {
-        "linked": "a symbolic link (not followed)", "notes.txt": "not a .ipynb file"}
+    assert {s.source: s.kind for s in found if s.kind != "notebook"} == {"inbox/linked": "link"}
+    assert {p.name: why for p, why in ignored} == {"notes.txt": "not a .ipynb file"}
 
 
 def test_an_id_pattern_takes_the_id_out_of_an_lms_file_name(tmp_path):

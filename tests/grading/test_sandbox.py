@@ -256,7 +256,7 @@ modules = sorted(m for m in sys.modules if m.startswith(("course_tests", "course
     assert got["found"] == set()
     assert set(got["modules"]) <= {"course.grading.answers", "course.grading.testing",
                                    "course.grading.checker", "course.grading.sandbox",
-                                   "course.grading.untrusted"}
+                                   "course.grading.untrusted", "course.grading.safetext"}
 
 
 def test_runs_are_repeatable_and_input_fails_cleanly(box, tmp_path):

@@ -131,3 +131,48 @@ def test_the_submission_file_grades_exactly_as_the_original(cases, box, tmp_path
     assert before.scores == after.scores and before.total == after.total
     assert [(r.name, r.passed) for r in before.results] == \
         [(r.name, r.passed) for r in after.results]
+
+
+def test_written_answers_edited_in_place_are_seen_by_check_submit_grade_and_review(
+        box, tmp_path, monkeypatch):
+    """The real workflow (issue 20): a student works in the course's own
+    exercises/ps1/ps1.ipynb — the file `make lab` opens — writes w1 in its answer cell and
+    w2 in a new cell under the untouched prompt, saves, checks, submits; the grader and
+    the review read both answers. The student's check never takes the file being edited
+    for the untouched prompt."""
+    import shutil
+
+    from course.grading import gradebook, review
+
+    exercises = tmp_path / "exercises"
+    shutil.copytree(paths.EXERCISES_DIR / "ps1", exercises / "ps1")
+    monkeypatch.setattr(paths, "EXERCISES_DIR", exercises)
+    monkeypatch.chdir(tmp_path)
+    notebook_path = exercises / "ps1" / "ps1.ipynb"
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    w1 = next(c for c in cells if c["metadata"].get("course", {}).get("question") == "w1")
+    w2 = next(c for c in cells if c["metadata"].get("course", {}).get("question") == "w2")
+    w1["source"] = "**Your verdict:**\nMy own verdict on w1, with a number from the data."
+    cells.insert(cells.index(w2) + 1, {"cell_type": "markdown", "id": "my-w2-answer",
+                                       "metadata": {}, "source": "My answer to w2, typed "
+                                       "in a new cell under the prompt."})
+    notebook_path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")  # saved
+
+    report = submit(notebook_path, "s1234567", assignment="ps1", sandbox=box,
+                    time_limit=30)
+    text = report.text()
+    assert "w1: written answer present" in text and "w2: written answer present" in text
+    assert "NO WRITTEN ANSWER" not in text
+    manifest = json.loads(report.manifest.read_text())
+    assert manifest["questions"]["w1"]["answered"] and manifest["questions"]["w2"]["answered"]
+
+    spec = load_spec("ps1")
+    book = gradebook.Gradebook(tmp_path / "gradebook.csv", spec)
+    [grade] = grade_paths(spec, [report.submission], sandbox=box, record=book.record)
+    assert grade.answered == {"w1": True, "w2": True}
+    assert "w2 read from 2 cells" in grade.message
+    assert "graded by hand" not in grade.message  # written_status says what is to grade
+    for question, words in (("w1", "My own verdict on w1"), ("w2", "typed in a new cell")):
+        [answer] = review.answers_from_gradebook(tmp_path / "gradebook.csv", spec, question)
+        assert answer.answered and words in answer.text

@@ -227,7 +227,11 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
     def save(case: str, nb: Any, relative: str | None = None) -> Path:
         path = out_dir / (relative or f"{case}.ipynb")
         path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, path)
+        text = nbformat.writes(nb)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: JSON's escape, as Python writes it
+            path.write_text(json.dumps(json.loads(text), indent=1), encoding="utf-8")
         written.setdefault(case, path)
         return path
 
@@ -236,6 +240,12 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
 
     def after(nb: Any, question: str, source: str) -> None:
         nb.cells.insert(_answer_cells(nb)[question] + 1, _code(source))
+
+    def qid_of(cell: Any) -> str | None:
+        return cell.get("metadata", {}).get("course", {}).get("question")
+
+    def written_cells(nb: Any) -> list:
+        return [c for c in nb.cells if c.cell_type == "markdown" and qid_of(c) in prompts]
 
     def wrong(nb: Any, question: str, mode: str) -> None:
         cell = nb.cells[_answer_cells(nb)[question]]
@@ -476,6 +486,122 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
             (folder / "folder.ipynb").mkdir(exist_ok=True)
             written[case] = folder
             continue
+        # --- issue 20: text no file can hold, names that are not UTF-8, every input a row
+        elif kind == "surrogate_written":
+            for cell in written_cells(nb):
+                cell.source = prompts[qid_of(cell)] + "\n\nMy answer, half an emoji: \ud800."
+        elif kind == "surrogate_error":
+            cell = nb.cells[_answer_cells(nb)[last]]
+            cell.source = "raise ValueError('\\ud800 is half an emoji')\n" + cell.source
+        elif kind == "surrogate_mark":
+            cell = nb.cells[_answer_cells(nb)[roles(questions, answers)["chart"][0]]]
+            cell.source += '\nchart.mark = "\\ud800"'  # a check's message repeats it
+        elif kind == "bad_bytes_folder":
+            folder = os.fsencode(out_dir) + b"/s\xff01"
+            os.makedirs(folder, exist_ok=True)
+            path = Path(os.fsdecode(folder + f"/{name}.ipynb".encode()))
+            nbformat.write(nb, path)
+            written[case] = path
+            continue
+        elif kind == "control_chars_folder":
+            for raw in (b"s038\r", b"s039\x1b[31m"):
+                folder = os.fsencode(out_dir) + b"/" + raw
+                os.makedirs(folder, exist_ok=True)
+                nbformat.write(nb, Path(os.fsdecode(folder + f"/{name}.ipynb".encode())))
+            written[case] = out_dir
+            continue
+        elif kind == "py_upload":
+            path = out_dir / "s031.py"
+            path.write_text("majors = ['this is my answer as a script']\n")
+            written[case] = path
+            continue
+        elif kind == "symlinked_folder":
+            target = out_dir.parent / f"{out_dir.name}-elsewhere" / "s032"
+            target.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, target / f"{name}.ipynb")
+            (out_dir / "s032").symlink_to(target, target_is_directory=True)
+            written[case] = out_dir / "s032"
+            continue
+        elif kind == "unix_socket":
+            import socket
+
+            path = out_dir / "s033.ipynb"
+            server = socket.socket(socket.AF_UNIX)
+            server.bind(str(path))
+            server.close()  # the socket file stays
+            written[case] = path
+            continue
+        elif kind == "dict_cells":
+            data = json.loads(nbformat.writes(nb))
+            data["cells"] = {str(i): c for i, c in enumerate(data["cells"])}
+            path = out_dir / f"{case}.ipynb"
+            path.write_text(json.dumps(data))
+            written[case] = path
+            continue
+        elif kind == "sleeping_copies":
+            sleepy = copy.deepcopy(nb)
+            sleepy.cells.insert(1, _code("import time\ntime.sleep(600)"))
+            for number in range(spec["copies"]):
+                older = save(case, sleepy, f"s034/{name} ({number + 1}).ipynb")
+                os.utime(older, (1_700_000_000 + number, 1_700_000_000 + number))
+            newest = save(case, nb, f"s034/{name}.ipynb")
+            os.utime(newest, (1_700_086_400, 1_700_086_400))
+            continue
+        elif kind == "lookalikes":
+            for sid in spec["ids"]:
+                save(case, nb, f"{sid}.ipynb")
+            continue
+        elif kind == "late":
+            save(case, nb, "s035_LATE_work.ipynb")
+            continue
+        elif kind == "untouched_handout":
+            handout = asg.student_notebook(loaded)
+            save(case, handout, "s036.ipynb")
+            save(case, copy.deepcopy(handout), "s037.ipynb")
+            continue
+        elif kind == "memory_children":
+            after(nb, first, textwrap.dedent('''
+                import os, time
+                _kids = []
+                for _ in range(4):
+                    _pid = os.fork()
+                    if _pid == 0:
+                        _block = bytearray(300_000_000)
+                        for _i in range(0, len(_block), 4096):
+                            _block[_i] = 1
+                        time.sleep(30)
+                        os._exit(0)
+                    _kids.append(_pid)
+                for _pid in _kids:
+                    os.waitpid(_pid, 0)
+            '''))
+        # --- issue 20: a written answer is read whatever the student did to its cell
+        elif kind == "written_new_cell":
+            for cell in list(written_cells(nb)):
+                qid = qid_of(cell)
+                cell.source = prompts[qid]
+                index = nb.cells.index(cell)
+                nb.cells.insert(index + 1, nbformat.v4.new_markdown_cell(
+                    f"My answer to {qid}, typed in a new cell under the prompt."))
+        elif kind in ("written_raw", "written_code"):
+            for cell in list(written_cells(nb)):
+                qid = qid_of(cell)
+                text = f"My answer to {qid}, in a cell whose type changed."
+                index = nb.cells.index(cell)
+                if kind == "written_raw":
+                    new = nbformat.v4.new_raw_cell(text)
+                else:
+                    new = nbformat.v4.new_code_cell("# " + text)
+                new.metadata = copy.deepcopy(cell.metadata)
+                new.id = cell.id
+                nb.cells[index] = new
+        elif kind == "written_split":
+            for cell in list(written_cells(nb)):
+                qid = qid_of(cell)
+                cell.source = f"The first half of my answer to {qid}."
+                second = nbformat.v4.new_markdown_cell(f"The second half of my answer to {qid}.")
+                second.metadata = copy.deepcopy(cell.metadata)  # JupyterLab copies it
+                nb.cells.insert(nb.cells.index(cell) + 1, second)
         else:
             raise ValueError(f"unknown corpus case kind {kind!r}")
         save(case, nb)
