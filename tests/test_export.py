@@ -79,7 +79,18 @@ def test_chart_html_has_image_alt_text_caption_and_data_table():
     assert "Bar chart of milex (y) by Power (x)" in img["alt"]
     assert page.captions == ["Spending. Source: hand-made. France spends more than Russia."]
     assert page.summaries == ["Data table"]
-    assert page.cells == ["FRN", "37", "RUS", "12.5"]
+    # the data twin twice: whole (a <details> for screen readers), then short for paper
+    assert page.cells == ["FRN", "37", "RUS", "12.5"] * 2
+    assert '<th scope="col">Power</th><th scope="col">milex</th>' in export.chart_html(SPEC)
+
+
+def test_a_title_that_asks_a_question_keeps_its_question_mark():
+    spec = {**SPEC, "title": {"text": "Do bigger allies carry heavier burdens?",
+                              "subtitle": "Sources: SIPRI."}}
+    page = export.chart_html(spec)
+    assert "burdens?." not in page and "burdens? Sources: SIPRI" in page
+    page = export.chart_html({**SPEC, "title": "Who pays?"})
+    assert "<strong>Who pays?</strong>" in page
 
 
 def test_chart_html_as_svg_and_without_description():
@@ -228,7 +239,7 @@ def test_handout_loads_nothing_and_has_no_scripts_from_elsewhere(exported):
 
 
 def test_handout_charts_are_static_with_alt_text_and_tables(exported):
-    page = Page(exported["html"])
+    page = Page(export.for_print(exported["html"], tables=False))  # the screen's tables
     charts = [img for img in page.images if img.get("src", "").startswith("data:image/png")]
     assert len(charts) == 2  # squares(4) in a cell, squares(3) inside the explorer
     alts = sorted(img["alt"] for img in charts)
@@ -240,6 +251,10 @@ def test_handout_charts_are_static_with_alt_text_and_tables(exported):
     assert "with the settings n = 3" in exported["html"]
     assert "The largest square is 4." in exported["html"]
     assert "Instructor only" not in exported["html"]  # notes cells are left out
+    # on paper the same short tables (four and three rows fit), and where the whole ones are
+    printed = Page("".join(re.findall(r'<div class="handout-table-print">.*?</div>',
+                                      exported["html"], re.S)))
+    assert printed.cells == page.cells
 
 
 def test_pdf_is_printed_or_the_reason_is_given(exported):
@@ -263,7 +278,7 @@ def test_no_execute_uses_saved_outputs_without_a_kernel(tmp_path):
     nbformat.write(nb, tmp_path / "saved.ipynb")
     handout = export.export_notebook(tmp_path / "saved.ipynb", tmp_path / "out", execute=False)
     assert handout.charts == 1 and handout.widgets == 0
-    page = Page(handout.html_path.read_text())
+    page = Page(export.for_print(handout.html_path.read_text(), tables=False))
     assert page.cells == ["FRN", "37", "RUS", "12.5"]
 
 
