@@ -765,9 +765,10 @@ def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: boo
                 if isinstance(page, str):
                     output["data"]["text/html"] = _DATA_TABLE.sub("", page)
         notes += [f"presenter notes: {problem}" for problem in
-                  slides.notes_problems(cells) + slides.timing_problems(cells)]
+                  slides.notes_problems(cells) + slides.timing_problems(cells)
+                  + slides.plan_problems(cells, nb.metadata)]
         nb.cells = [nbformat.from_dict({"id": f"presenter-{number}", **cell})
-                    for number, cell in enumerate(slides.presenter_cells(cells))]
+                    for number, cell in enumerate(slides.presenter_cells(cells, nb.metadata))]
         title += " — presenter's running order"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
