@@ -72,6 +72,23 @@ DEFAULT_VL_VERSION = "5.20"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 _HANDOUT_CSS = """
+/* WCAG 2.1 AA contrast (4.5:1) for code on its #f5f5f5 background and for the prompts on
+   white: JupyterLab's light theme draws numbers at 4.25:1, comments at 4.17:1, operators at
+   4.4:1 and the In/Out prompts at 2.16:1 (test_handout_colours_meet_wcag_aa). */
+:root {
+  --jp-mirror-editor-number-color: #006e00;
+  --jp-mirror-editor-comment-color: #2e6b6b;
+  --jp-mirror-editor-operator-color: #8e1ad6;
+  --jp-mirror-editor-meta-color: #8e1ad6;
+  --jp-mirror-editor-atom-color: #3535d4;
+  --jp-mirror-editor-error-color: #c00000;
+  --jp-mirror-editor-bracket-color: #5c5c44;
+  --jp-mirror-editor-quote-color: #006e00;
+  --jp-cell-prompt-not-active-font-color: #616161;
+  --jp-cell-prompt-not-active-opacity: 1;  /* #616161 at half opacity is #b0b0b0 */
+  --jp-cell-inprompt-font-color: #616161;
+  --jp-cell-outprompt-font-color: #616161;
+}
 .handout-chart { margin: 0.5em 0; break-inside: avoid; }
 .handout-chart img { max-width: 100%; height: auto; }
 .handout-chart figcaption { font-size: 0.95em; color: #333; margin-top: 0.3em; }
@@ -112,6 +129,11 @@ math { font-size: 1.05em; }
   /* Data tables: the short version on paper (the whole one is in the HTML handout). */
   details.handout-table { display: none; }
   .handout-table-print { display: block; break-inside: avoid; }
+  .jp-RenderedHTMLCommon .handout-table-print table { font-size: 8pt; }
+  .jp-RenderedHTMLCommon .handout-table-print th,
+  .jp-RenderedHTMLCommon .handout-table-print td {
+    padding: 1px 4px !important; line-height: 1.25 !important;
+  }
 }
 """
 

@@ -236,7 +236,7 @@ FIELD_NAMES = {
 PRINT_ROWS = 15
 PRINT_COLUMNS = 6
 PRINT_SERIES = 10  # columns of a long table printed wide: one per series
-PRINT_CELL_CHARS = 40
+PRINT_CELL_CHARS = 32
 
 
 @dataclass
@@ -354,8 +354,15 @@ def data_twins(chart_or_spec: Any) -> list[Twin]:
                     row.update({f: v for f, v in match.items()
                                 if f != key and (not fields or f in fields)})
         by_dataset.setdefault(name, []).append((view, encoding))
-    twins = [twin for name, used in by_dataset.items() if name not in lookups
-             for twin in [_twin(spec, joined[name], used)] if twin is not None]
+    twins: list[Twin] = []
+    for name, used in by_dataset.items():
+        twin = _twin(spec, joined[name], used) if name not in lookups else None
+        if twin is None:
+            continue
+        if twins and twins[-1].fields == twin.fields:  # layers split by colour: one table
+            twins[-1].rows.extend(twin.rows)
+        else:
+            twins.append(twin)
     for number, twin in enumerate(twins, start=1):
         if len(twins) > 1:
             twin.caption += f" (table {number} of {len(twins)})"
@@ -504,9 +511,10 @@ def print_table_html(chart_or_spec: Any, where: str = "the HTML version of this 
     """The chart's data twin as printed: short tables that fit about half a page.
 
     A long table that draws one line per series is printed one row per x value and one
-    column per series; at most :data:`PRINT_ROWS` rows (evenly spaced from the first to the
-    last when the rows follow the x axis), :data:`PRINT_COLUMNS` columns (the chart's own
-    fields first) and :data:`PRINT_CELL_CHARS` characters a cell. A line under a shortened
+    column per series; at most :data:`PRINT_ROWS` rows for the chart, shared by its tables
+    (evenly spaced from the first to the last when the rows follow the x axis),
+    :data:`PRINT_COLUMNS` columns (the chart's own fields first) and
+    :data:`PRINT_CELL_CHARS` characters a cell. A line under a shortened
     table says what was left out and where the whole table is (``where``).
 
     Examples
@@ -522,8 +530,9 @@ def print_table_html(chart_or_spec: Any, where: str = "the HTML version of this 
     if not twins:
         return "<p>This chart embeds no data rows.</p>"
     parts = []
+    budget = max(5, PRINT_ROWS // len(twins))  # the chart's tables share half a page
     for twin in twins:
-        pivot = _pivoted(twin) if len(twin.rows) > PRINT_ROWS else None
+        pivot = _pivoted(twin) if len(twin.rows) > budget else None
         caption = twin.caption
         if pivot:
             names, rows, how = pivot
@@ -533,16 +542,15 @@ def print_table_html(chart_or_spec: Any, where: str = "the HTML version of this 
             names = [n for f, n in zip(twin.fields, twin.names, strict=True) if f in keep]
             rows = [[row[f] for f in twin.fields if f in keep] for row in twin.rows]
         total, said = len(rows), []
-        if total > PRINT_ROWS:
+        if total > budget:
             if twin.ordered:
-                picks = sorted({round(i * (total - 1) / (PRINT_ROWS - 1))
-                                for i in range(PRINT_ROWS)})
+                picks = sorted({round(i * (total - 1) / (budget - 1)) for i in range(budget)})
                 rows = [rows[i] for i in picks]
                 said.append(f"{len(rows)} of {total:,} rows, evenly spaced from the first "
                             "to the last")
             else:
-                rows = rows[:PRINT_ROWS]
-                said.append(f"the first {PRINT_ROWS} of {total:,} rows")
+                rows = rows[:budget]
+                said.append(f"the first {budget} of {total:,} rows")
         left_out = len(twin.fields) - len(names) if not pivot else 0
         if left_out > 0:
             said.append(f"{left_out} more column{'s' if left_out > 1 else ''}")
@@ -617,6 +625,21 @@ def simulate_cvd(colour: str, vision: str) -> str:
     """
     linear = _simulated_linear(colour, vision)
     return "#" + "".join(f"{round(_to_gamma(c) * 255):02X}" for c in linear)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two hex colours (1 to 21; AA asks 4.5 for body text).
+
+    >>> round(contrast_ratio("#b0b0b0", "#ffffff"), 2), round(contrast_ratio("#000", "#fff"), 1)
+    (2.17, 21.0)
+    """
+    def luminance(colour: str) -> float:
+        red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                            for c in _hex_to_rgb(colour))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _lab_from_linear(rgb: tuple[float, float, float]) -> tuple[float, float, float]:

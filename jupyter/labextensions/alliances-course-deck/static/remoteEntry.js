@@ -746,10 +746,21 @@
   // ------------------------------------------------------------------ accessibility patches
   // vega-embed's chart menu (the course's renderer offers "Save as SVG/PNG") is a <summary>
   // holding only an icon: give it the name its <details> shows on hover.
+  // ipywidgets' sliders (noUiSlider) draw handles with role=slider and no name: give each the
+  // label its widget shows ("Years"), and say which end a range's handle moves.
   function nameChartMenus() {
     for (const summary of document.querySelectorAll(
       '.vega-embed > details > summary:not([aria-label])')) {
       summary.setAttribute('aria-label', summary.parentElement.title || 'Chart actions');
+    }
+    for (const handle of document.querySelectorAll(
+      '.widget-slider .noUi-handle[role="slider"]:not([aria-label])')) {
+      const widget = handle.closest('.widget-slider');
+      const label = widget && widget.querySelector(':scope > .widget-label');
+      const name = (label && label.textContent.trim()) || 'Slider';
+      const range = widget && widget.querySelectorAll('.noUi-handle').length > 1;
+      const end = handle.classList.contains('noUi-handle-upper') ? ', to' : ', from';
+      handle.setAttribute('aria-label', name + (range ? end : ''));
     }
   }
 
