@@ -51,16 +51,23 @@ NOTES_JS = """
 """
 
 
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[*`_]", "", text).split())
+
+
 def _note_lines(cells: list[dict]) -> list[str]:
-    """Distinctive pieces of every note, as they would read on screen."""
+    """Pieces of every note, as they would read on screen, that the lesson itself (its
+    other cells) does not also say."""
+    lesson = " ".join(_plain(slides.source(c)) for c in cells
+                      if slides.slide_type(c) != "notes")
     found = []
     for cell in cells:
         if slides.slide_type(cell) != "notes":
             continue
         for line in slides.source(cell).splitlines()[1:]:
-            plain = " ".join(re.sub(r"[*`_]", "", line).split())
-            if len(plain) >= 25:
-                found.append(plain[:40])
+            plain = _plain(line)[:40]
+            if len(plain) >= 25 and plain not in lesson:
+                found.append(plain)
     return found
 
 
