@@ -23,6 +23,16 @@ notebook alone:
   The deck extension runs the whole notebook when a deck starts on one that has not run, so
   plumbing cells have always run before their slide is shown.
 
+The **50-minute plan** of a lesson is data in its metadata, ``course.fifty_minute_plan``:
+rows ``{"what": ..., "screens": [...]}`` whose screens are named by the id of the cell that
+starts them (taught for their notes' minutes, or ``{"cell": id, "minutes": [t, e],
+"short": "how"}`` for fewer), and rows ``{"what": ..., "minutes": [t, e]}`` of time with no
+screen. :func:`plan_problems` checks it against the notes, :func:`plan_table` prints it
+(INSTRUCTORS.md), and the running order (:func:`presenter_cells`) and the deck's speaker
+view run on its clock. Presenter notes and the plan are the instructors': the student
+edition leaves both out (:mod:`course.release`), and the course's JupyterLab never shows a
+notes cell.
+
 Timings add up when the notes of each section — the screens from one ``## N. ...`` heading
 to the next; the title screens count with the first section, and the screens of a
 ``## Key points`` slide with the table's "Key points" row — sum to that section's row of the

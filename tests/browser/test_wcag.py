@@ -114,6 +114,12 @@ PRINT_TABLES_JS = """
 () => Array.from(document.querySelectorAll('.handout-table-print')).map(t => ({
   height: t.getBoundingClientRect().height, text: t.innerText.slice(0, 80)}))
 """
+#: Captions as printed: a chart's and its tables' (one was once set one inch wide).
+CAPTIONS_JS = """
+() => Array.from(document.querySelectorAll('figcaption, .handout-table-print caption'))
+  .filter(c => c.getClientRects().length).map(c => ({
+    width: c.getBoundingClientRect().width, text: c.innerText.slice(0, 60)}))
+"""
 
 
 def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed, static_page,
@@ -130,7 +136,10 @@ def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed
     page.emulate_media(media="print")
     page.goto(printable.as_uri())
     tables = page.evaluate(PRINT_TABLES_JS)
+    captions = page.evaluate(CAPTIONS_JS)
     page.emulate_media(media="screen")
+    narrow = [c for c in captions if c["width"] < 0.5 * A4_WIDTH_PX and len(c["text"]) >= 40]
+    assert not narrow, f"captions narrower than half the page: {narrow[:3]}"
     if handout.charts:
         assert tables, "the printed handout has no data tables"
     tall = [t for t in tables if t["height"] > HALF_PAGE_PX]
