@@ -100,6 +100,7 @@ _HANDOUT_CSS = """
 .handout-table-print table { border-collapse: collapse; font-size: 8pt; min-width: 60%; }
 .handout-table-print th, .handout-table-print td { border: 1px solid #bbb; padding: 1px 4px; }
 .handout-table-where { font-size: 8pt; margin: 0.2em 0 0.8em 0; }
+.handout-table-title { font-size: 8pt; font-weight: bold; margin: 0.4em 0 0.1em 0; }
 .handout-widget { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin: 0.5em 0; }
 .handout-note { background: #eef5fb; padding: 0.4em 0.6em; }
 .screen-only { display: none; }

@@ -237,6 +237,7 @@ PRINT_ROWS = 15
 PRINT_COLUMNS = 6
 PRINT_SERIES = 10  # columns of a long table printed wide: one per series
 PRINT_CELL_CHARS = 32
+PRINT_LINE_CHARS = 90  # characters of a table row on one printed line (8 pt, A4)
 
 
 @dataclass
@@ -446,8 +447,8 @@ def _table_html(caption: str, names: list[str], rows: list[list[Any]],
     head = "".join(f'<th scope="col">{_cell(str(n), limit)}</th>' for n in names)
     body = "".join("<tr>" + "".join(f"<td>{_cell(v, limit)}</td>" for v in row) + "</tr>"
                    for row in rows)
-    return (f"<table><caption>{html.escape(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def data_table_html(chart_or_spec: Any, max_rows: int | None = 400) -> str:
@@ -542,19 +543,27 @@ def print_table_html(chart_or_spec: Any, where: str = "the HTML version of this 
             names = [n for f, n in zip(twin.fields, twin.names, strict=True) if f in keep]
             rows = [[row[f] for f in twin.fields if f in keep] for row in twin.rows]
         total, said = len(rows), []
-        if total > budget:
+        # Rows too wide for one printed line wrap: fewer of them fill the same half page.
+        # (Headers wrap once, whatever their length.)
+        width = sum(max([4] + [len(_cell(row[i], PRINT_CELL_CHARS)) for row in rows]) + 2
+                    for i in range(len(names)))
+        fits = max(5, budget // max(1, math.ceil(width / PRINT_LINE_CHARS)))
+        if total > fits:
             if twin.ordered:
-                picks = sorted({round(i * (total - 1) / (budget - 1)) for i in range(budget)})
+                picks = sorted({round(i * (total - 1) / (fits - 1)) for i in range(fits)})
                 rows = [rows[i] for i in picks]
                 said.append(f"{len(rows)} of {total:,} rows, evenly spaced from the first "
                             "to the last")
             else:
-                rows = rows[:budget]
-                said.append(f"the first {budget} of {total:,} rows")
+                rows = rows[:fits]
+                said.append(f"the first {fits} of {total:,} rows")
         left_out = len(twin.fields) - len(names) if not pivot else 0
         if left_out > 0:
             said.append(f"{left_out} more column{'s' if left_out > 1 else ''}")
-        table = _table_html(caption, names, rows, limit=PRINT_CELL_CHARS)
+        # The title above the table, as wide as the page (a <caption> is as narrow as its
+        # table: a long one ran down a narrow column).
+        table = (f'<p class="handout-table-title">{html.escape(caption)}</p>'
+                 + _table_html("", names, rows, limit=PRINT_CELL_CHARS))
         clipped = any(len(_cell(v)) > PRINT_CELL_CHARS for row in rows for v in row
                       if isinstance(v, str))
         if clipped:

@@ -116,10 +116,14 @@ PRINT_TABLES_JS = """
 """
 #: Captions as printed: a chart's and its tables' (one was once set one inch wide).
 CAPTIONS_JS = """
-() => Array.from(document.querySelectorAll('figcaption, .handout-table-print caption'))
+() => Array.from(document.querySelectorAll(
+    'figcaption, .handout-table-print caption, .handout-table-title'))
   .filter(c => c.getClientRects().length).map(c => ({
-    width: c.getBoundingClientRect().width, text: c.innerText.slice(0, 60)}))
+    lines: c.getBoundingClientRect().height / (parseFloat(getComputedStyle(c).fontSize) * 1.2),
+    chars: c.innerText.length, text: c.innerText.slice(0, 60)}))
 """
+#: Characters a printed line holds at least (8-pt tables, 10-pt text, on A4 less margins).
+LINE_CHARS = 60
 
 
 def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed, static_page,
@@ -138,8 +142,9 @@ def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed
     tables = page.evaluate(PRINT_TABLES_JS)
     captions = page.evaluate(CAPTIONS_JS)
     page.emulate_media(media="screen")
-    narrow = [c for c in captions if c["width"] < 0.5 * A4_WIDTH_PX and len(c["text"]) >= 40]
-    assert not narrow, f"captions narrower than half the page: {narrow[:3]}"
+    # a caption set in a narrow column runs down the page: lines >> characters / line
+    narrow = [c for c in captions if c["lines"] > 1.5 + c["chars"] / LINE_CHARS]
+    assert not narrow, f"captions set in a narrow column: {narrow[:3]}"
     if handout.charts:
         assert tables, "the printed handout has no data tables"
     tall = [t for t in tables if t["height"] > HALF_PAGE_PX]
