@@ -134,6 +134,7 @@ def test_no_key_in_the_deck_edits_the_lesson(jupyterlab, lab_page):
             LESSON.write_bytes(saved)  # the server saves into the project: leave it clean
 
 
+@pytest.mark.needs("solutions")  # the speaker view shows presenter notes and the plan
 def test_blank_home_end_speaker_view_and_escape_back_to_the_screen(jupyterlab, lab_page):
     page = lab_page
     folder = page.artifacts
