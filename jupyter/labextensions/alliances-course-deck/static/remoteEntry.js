@@ -48,7 +48,10 @@
  *     course/slides.py), kept in step over a BroadcastChannel; its buttons and keys step the
  *     deck too.
  *
- * tests/browser/test_slides.py drives all of this in Chromium.
+ * In Chromium: tests/browser/test_slides.py (sizes, order, explorers), test_deck_room.py (keys,
+ * blanking, Home/End, Escape, stored settings, the speaker view), test_notes_stay_hidden.py,
+ * test_keyboard_only.py and test_wcag.py (axe-core: names given here to ipywidgets' slider
+ * handles and to the charts' menu).
  */
 (function () {
   'use strict';
