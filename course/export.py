@@ -54,9 +54,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from course.charts.accessible import alt_text, as_spec, data_table_html, title_text
+from course.charts.accessible import (
+    alt_text,
+    as_spec,
+    data_table_html,
+    print_table_html,
+    title_text,
+)
 from course.errors import CourseError, InputError
 
+#: Where a printed handout says the whole data tables are (export_notebook names the file).
+FULL_TABLE_WHERE = "the HTML version of this handout"
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
@@ -64,13 +72,35 @@ DEFAULT_VL_VERSION = "5.20"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 _HANDOUT_CSS = """
+/* WCAG 2.1 AA contrast (4.5:1) for code on its #f5f5f5 background and for the prompts on
+   white: JupyterLab's light theme draws numbers at 4.25:1, comments at 4.17:1, operators at
+   4.4:1 and the In/Out prompts at 2.16:1 (test_handout_colours_meet_wcag_aa). */
+:root {
+  --jp-mirror-editor-number-color: #006e00;
+  --jp-mirror-editor-comment-color: #2e6b6b;
+  --jp-mirror-editor-operator-color: #8e1ad6;
+  --jp-mirror-editor-meta-color: #8e1ad6;
+  --jp-mirror-editor-atom-color: #3535d4;
+  --jp-mirror-editor-error-color: #c00000;
+  --jp-mirror-editor-bracket-color: #5c5c44;
+  --jp-mirror-editor-quote-color: #006e00;
+  --jp-cell-prompt-not-active-font-color: #616161;
+  --jp-cell-prompt-not-active-opacity: 1;  /* #616161 at half opacity is #b0b0b0 */
+  --jp-cell-inprompt-font-color: #616161;
+  --jp-cell-outprompt-font-color: #616161;
+}
 .handout-chart { margin: 0.5em 0; break-inside: avoid; }
 .handout-chart img { max-width: 100%; height: auto; }
 .handout-chart figcaption { font-size: 0.95em; color: #333; margin-top: 0.3em; }
 .handout-table { margin: 0.3em 0 1em 0; }
 .handout-table table { border-collapse: collapse; font-size: 0.85em; }
 .handout-table th, .handout-table td { border: 1px solid #bbb; padding: 2px 6px; }
-.handout-table caption { text-align: left; font-weight: bold; }
+.handout-table caption, .handout-table-print caption { text-align: left; font-weight: bold; }
+.handout-table-print { display: none; }
+.handout-table-print table { border-collapse: collapse; font-size: 8pt; min-width: 60%; }
+.handout-table-print th, .handout-table-print td { border: 1px solid #bbb; padding: 1px 4px; }
+.handout-table-where { font-size: 8pt; margin: 0.2em 0 0.8em 0; }
+.handout-table-title { font-size: 8pt; font-weight: bold; margin: 0.4em 0 0.1em 0; }
 .handout-widget { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin: 0.5em 0; }
 .handout-note { background: #eef5fb; padding: 0.4em 0.6em; }
 .screen-only { display: none; }
@@ -97,9 +127,14 @@ math { font-size: 1.05em; }
   .handout-chart img { max-height: 23cm; width: auto; }
   /* A heading stays with what follows, and code with the chart or table it makes. */
   h1, h2, h3, .jp-CodeCell > .jp-Cell-inputWrapper { break-after: avoid-page; }
-  /* Data tables print in full (details print closed otherwise). */
-  details.handout-table > summary { list-style: none; font-weight: bold; }
-  details.handout-table::details-content { content-visibility: visible; display: block; }
+  /* Data tables: the short version on paper (the whole one is in the HTML handout). */
+  details.handout-table { display: none; }
+  .handout-table-print { display: block; break-inside: avoid; }
+  .jp-RenderedHTMLCommon .handout-table-print table { font-size: 8pt; }
+  .jp-RenderedHTMLCommon .handout-table-print th,
+  .jp-RenderedHTMLCommon .handout-table-print td {
+    padding: 1px 4px !important; line-height: 1.25 !important;
+  }
 }
 """
 
@@ -225,19 +260,27 @@ def _render(spec: dict, image: str) -> tuple[str, int | None]:
     raise InputError(f"could not render the chart offline: {last_error}")
 
 
-def chart_html(chart_or_spec: Any, image: str = "png") -> str:
-    """Static, accessible HTML for one chart: image with alt text, caption, data table.
+def chart_html(chart_or_spec: Any, image: str = "png", where: str = FULL_TABLE_WHERE) -> str:
+    """Static, accessible HTML for one chart: image with alt text, caption, data twin.
+
+    The data twin (:mod:`course.charts.accessible`) comes twice: whole, in a
+    ``<details>`` "Data table" that a screen reader can open; and short (about half a page),
+    for paper only, with a line saying what was left out and that the whole table is in
+    ``where``.
 
     Parameters
     ----------
     chart_or_spec : altair chart or Vega-Lite dict
     image : {"png", "svg"}
         Inline PNG (2× resolution) or inline SVG, both as ``data:`` URIs.
+    where : str
+        Where a reader of the printed handout finds the whole table.
 
     Returns
     -------
     str
-        A ``<figure>`` followed by ``<details><summary>Data table</summary>…``.
+        A ``<figure>``, then ``<details><summary>Data table</summary>…`` and a
+        ``<div class="handout-table-print">``.
     """
     if image not in ("png", "svg"):
         raise InputError(f"image must be 'png' or 'svg', got {image!r}")
@@ -246,7 +289,7 @@ def chart_html(chart_or_spec: Any, image: str = "png") -> str:
     description = str(spec.get("description") or "").strip()
     title = title_text(spec.get("title"))
     caption = " ".join(
-        part for part in [f"<strong>{html.escape(title)}.</strong>" if title else "",
+        part for part in [f"<strong>{html.escape(_sentence(title))}</strong>" if title else "",
                           html.escape(description)] if part)
     if not description:
         caption += " <em>(This chart has no text description.)</em>"
@@ -258,7 +301,8 @@ def chart_html(chart_or_spec: Any, image: str = "png") -> str:
         picture = f"<p><em>{html.escape(str(error))}</em> {html.escape(alt)}</p>"
     return (f'<figure class="handout-chart">{picture}<figcaption>{caption}</figcaption>'
             f"</figure>\n<details class=\"handout-table\"><summary>Data table</summary>"
-            f"{data_table_html(spec, max_rows=None)}</details>")  # whole, also on paper
+            f"{data_table_html(spec, max_rows=None)}</details>"  # whole, for screen readers
+            f'<div class="handout-table-print">{print_table_html(spec, where)}</div>')
 
 
 # ---------------------------------------------------------------- widget states
@@ -276,13 +320,14 @@ def _control_value(state: dict) -> str | None:
     return str(value)
 
 
-def _outputs_html(outputs: list[dict], image: str, counts: dict) -> list[str]:
+def _outputs_html(outputs: list[dict], image: str, counts: dict,
+                  where: str = "") -> list[str]:
     parts = []
     for output in outputs:
         data = output.get("data") or {}
         vegalite = next((k for k in data if VEGALITE_MIME.match(k)), None)
         if vegalite:
-            parts.append(chart_html(data[vegalite], image))
+            parts.append(chart_html(data[vegalite], image, where or FULL_TABLE_WHERE))
             counts["charts"] += 1
         elif "text/html" in data:
             parts.append(_join(data["text/html"]))
@@ -302,7 +347,7 @@ def _join(value: Any) -> str:
 
 
 def widget_html(model_id: str, state: dict, image: str = "png",
-                counts: dict | None = None) -> str:
+                counts: dict | None = None, where: str = "") -> str:
     """Static stand-in for a widget: a note with its settings, its text and its charts.
 
     Parameters
@@ -332,7 +377,7 @@ def widget_html(model_id: str, state: dict, image: str = "png",
         for child in values.get("children", []) or []:
             visit(str(child).removeprefix("IPY_MODEL_"))
         if name == "OutputModel":
-            body.extend(_outputs_html(values.get("outputs") or [], image, counts))
+            body.extend(_outputs_html(values.get("outputs") or [], image, counts, where))
         elif name in ("HTMLModel", "HTMLMathModel"):
             if values.get("value"):
                 body.append(f"<div>{values['value']}</div>")
@@ -418,10 +463,12 @@ def execute_notebook(nb, cwd: Path, timeout: int = 120, allow_errors: bool = Fal
     return nb
 
 
-def make_static(nb, image: str = "png", keep_notes: bool = False) -> dict:
+def make_static(nb, image: str = "png", keep_notes: bool = False,
+                where: str = FULL_TABLE_WHERE) -> dict:
     """Replace chart and widget outputs of an executed notebook by static HTML, in place.
 
-    Returns counts: ``{"charts": n, "widgets": m}``.
+    ``where`` names the whole data tables' place for the printed handout. Returns counts:
+    ``{"charts": n, "widgets": m}``.
     """
     widget_meta = nb.metadata.pop("widgets", {}) or {}
     state = (widget_meta.get(WIDGET_STATE_MIME) or {}).get("state", {})
@@ -445,11 +492,12 @@ def make_static(nb, image: str = "png", keep_notes: bool = False) -> dict:
                 continue
             vegalite = next((k for k in data if VEGALITE_MIME.match(k)), None)
             if vegalite:
-                output["data"] = {"text/html": chart_html(data[vegalite], image)}
+                output["data"] = {"text/html": chart_html(data[vegalite], image, where)}
                 counts["charts"] += 1
             elif WIDGET_VIEW_MIME in data:
                 model_id = data[WIDGET_VIEW_MIME].get("model_id", "")
-                output["data"] = {"text/html": widget_html(model_id, state, image, counts)}
+                output["data"] = {"text/html": widget_html(model_id, state, image, counts,
+                                                           where)}
                 counts["widgets"] += 1
     nb.cells = kept
     return counts
@@ -577,19 +625,30 @@ def _fit_table(match: re.Match) -> str:
     return f'<table{match.group(1)} style="font-size: {size:.1f}pt">{match.group(2)}</table>'
 
 
-def for_print(page: str) -> str:
-    """The handout as printed: data tables open, wide tables in a smaller type.
+def for_print(page: str, tables: bool = True) -> str:
+    """The handout as printed: wide tables in a smaller type (paper cannot scroll sideways).
 
-    A closed ``<details>`` prints as its label only, and paper cannot scroll sideways.
+    Data twins print short (:func:`course.charts.accessible.print_table_html`; the print
+    style sheet swaps them for the whole tables); ``tables=False`` leaves them out, to
+    measure what the text and charts alone take.
 
-    >>> for_print('<details class="handout-table"><summary>Data table</summary>')
-    '<details class="handout-table" open><summary>Data table</summary>'
     >>> wide = "<table><tr>" + "<td>123456789</td>" * 12 + "</tr></table>"
     >>> for_print(wide)[:40]
     '<table style="font-size: 6.1pt"><tr><td>'
+    >>> for_print('<p>a</p><div class="handout-table-print"><table></table></div>', tables=False)
+    '<p>a</p>'
     """
-    page = page.replace('<details class="handout-table">', '<details class="handout-table" open>')
+    if not tables:
+        page = _PRINT_TABLE.sub("", page)
     return _TABLE.sub(_fit_table, page)
+
+
+_PRINT_TABLE = re.compile(r'<div class="handout-table-print">.*?</div>', re.DOTALL)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 #: Words that only make sense on a screen; on paper, wrap them in <span class="screen-only">
@@ -714,7 +773,9 @@ def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: boo
     title = _title(nb, path)
     notes = [f"on paper, {phrase} (mark it <span class=\"screen-only\">)"
              for phrase in screen_only_phrases(nb)] if not presenter else []
-    counts = make_static(nb, image=image, keep_notes=keep_notes or presenter)
+    stem = (name or path.stem) + ("-presenter" if presenter else "")
+    counts = make_static(nb, image=image, keep_notes=keep_notes or presenter,
+                         where=f"the HTML version of this handout, {stem}.html")
     if presenter:
         import nbformat
 
@@ -727,13 +788,13 @@ def export_notebook(path: Path, out_dir: Path, *, execute: bool = True, pdf: boo
                 if isinstance(page, str):
                     output["data"]["text/html"] = _DATA_TABLE.sub("", page)
         notes += [f"presenter notes: {problem}" for problem in
-                  slides.notes_problems(cells) + slides.timing_problems(cells)]
+                  slides.notes_problems(cells) + slides.timing_problems(cells)
+                  + slides.plan_problems(cells, nb.metadata)]
         nb.cells = [nbformat.from_dict({"id": f"presenter-{number}", **cell})
-                    for number, cell in enumerate(slides.presenter_cells(cells))]
+                    for number, cell in enumerate(slides.presenter_cells(cells, nb.metadata))]
         title += " — presenter's running order"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = (name or path.stem) + ("-presenter" if presenter else "")
     html_path = out_dir / f"{stem}.html"
     page = notebook_html(nb, title)
     html_path.write_text(page, encoding="utf-8")

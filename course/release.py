@@ -18,7 +18,10 @@ What is left out, and how it is chosen:
   edition's ``pyproject.toml`` deselects the tests marked ``needs`` one by one in the
   modules it keeps (``-m 'not needs'``): what they need is never part of the edition.
 
-``README.md`` is replaced by the students' README (``course/templates/student-README.md``).
+The lessons go in without what only the presenter sees (:func:`for_students`): their
+presenter notes (cells whose slide type is ``notes``: timings, demos, expected answers and
+common mistakes) and their 50-minute plan (notebook metadata). ``README.md`` is replaced by
+the students' README (``course/templates/student-README.md``).
 Before writing anything the command checks that ``exercises/`` is current with
 ``solutions/`` (as ``course assign --check`` does); after writing, that no notebook holds a
 solution marker and no public-checks file a hidden test.
@@ -58,6 +61,9 @@ INCLUDED = ("course", "notebooks", "exercises", "data", "jupyter", "tests", "ben
 LEFT_OUT = ("benchmarks/bench_grading.py", "benchmarks/bench_review.py",
             "scripts/check_student_edition.sh",
             "tests/grading/fixtures", "tests/grading/corpus")
+
+#: Notebook metadata only the presenter uses (slides.PLAN_KEY): left out of the lessons.
+PRESENTER_METADATA = ("course", "fifty_minute_plan")
 
 #: Never copied, wherever they are.
 JUNK = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache", "node_modules")
@@ -130,6 +136,42 @@ def _test_module_with_needs(project: Path, relative: Path) -> bool:
     return bool(module_needs(ast.parse(source, filename=str(relative))))
 
 
+def is_notes(cell: dict) -> bool:
+    """Whether a cell is presenter notes (slide type ``notes``)."""
+    return ((cell.get("metadata") or {}).get("slideshow") or {}).get("slide_type") == "notes"
+
+
+def for_students(notebook: dict) -> dict:
+    """A lesson as students get it: no presenter notes, no 50-minute plan.
+
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# T"},
+    ...                 {"cell_type": "markdown", "source": "Expected: 1995",
+    ...                  "metadata": {"slideshow": {"slide_type": "notes"}}}],
+    ...       "metadata": {"course": {"fifty_minute_plan": []}, "kernelspec": {}}}
+    >>> out = for_students(nb)
+    >>> [c["source"] for c in out["cells"]], out["metadata"]
+    (['# T'], {'kernelspec': {}})
+    """
+    out = dict(notebook)
+    out["cells"] = [cell for cell in notebook.get("cells", []) if not is_notes(cell)]
+    metadata = dict(notebook.get("metadata") or {})
+    group, key = PRESENTER_METADATA
+    if isinstance(metadata.get(group), dict):
+        kept = {k: v for k, v in metadata[group].items() if k != key}
+        if kept:
+            metadata[group] = kept
+        else:
+            del metadata[group]
+    out["metadata"] = metadata
+    return out
+
+
+def _write_lesson(source: Path, target: Path) -> None:
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    text = json.dumps(for_students(notebook), indent=1, sort_keys=True, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
+
+
 def _check_exercises_current(project: Path) -> None:
     from course.grading.assignment import compare_exercises, list_assignments
 
@@ -153,6 +195,11 @@ def _check_written(edition: Edition) -> None:
             text = path.read_text(encoding="utf-8")
             if "BEGIN SOLUTION" in text or "END SOLUTION" in text:
                 raise InputError(f"{relative} holds a solution marker: not releasing it")
+            notebook = json.loads(text)
+            if any(is_notes(cell) for cell in notebook.get("cells", [])) \
+                    or PRESENTER_METADATA[1] in (notebook.get("metadata", {})
+                                                 .get(PRESENTER_METADATA[0]) or {}):
+                raise InputError(f"{relative} holds presenter notes: not releasing it")
         if relative.startswith("exercises/") and relative.endswith(".py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
@@ -294,7 +341,9 @@ def write_student_edition(out_dir: str | Path, project: Path | None = None) -> E
             continue
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if relative.as_posix() == "pyproject.toml":
+        if relative.suffix == ".ipynb":
+            _write_lesson(project / relative, target)
+        elif relative.as_posix() == "pyproject.toml":
             text = (project / relative).read_text(encoding="utf-8")
             target.write_text(addopts_without_needs(text), encoding="utf-8")
         else:

@@ -23,6 +23,16 @@ notebook alone:
   The deck extension runs the whole notebook when a deck starts on one that has not run, so
   plumbing cells have always run before their slide is shown.
 
+The **50-minute plan** of a lesson is data in its metadata, ``course.fifty_minute_plan``:
+rows ``{"what": ..., "screens": [...]}`` whose screens are named by the id of the cell that
+starts them (taught for their notes' minutes, or ``{"cell": id, "minutes": [t, e],
+"short": "how"}`` for fewer), and rows ``{"what": ..., "minutes": [t, e]}`` of time with no
+screen. :func:`plan_problems` checks it against the notes, :func:`plan_table` prints it
+(INSTRUCTORS.md), and the running order (:func:`presenter_cells`) and the deck's speaker
+view run on its clock. Presenter notes and the plan are the instructors': the student
+edition leaves both out (:mod:`course.release`), and the course's JupyterLab never shows a
+notes cell.
+
 Timings add up when the notes of each section — the screens from one ``## N. ...`` heading
 to the next; the title screens count with the first section, and the screens of a
 ``## Key points`` slide with the table's "Key points" row — sum to that section's row of the
@@ -293,36 +303,50 @@ def as_cells(notebook: Any) -> list[dict]:
     return list(notebook["cells"])
 
 
-def presenter_cells(cells: list[dict]) -> list[dict]:
+def presenter_cells(cells: list[dict], metadata: dict | None = None) -> list[dict]:
     """The lesson in the presenter's running order, as notebook cells.
 
-    A summary first (each section's minutes and start time, and anything that does not add
-    up); then, for every screen, a heading with its number and clock ("min 5–8"), the cells
-    that appear on it (plumbing code left out, as on the slides) and its presenter notes.
-    Cells the slides never show (``skip``) are left out. ``course export --presenter``
+    A summary first (the 50-minute plan, each section's minutes in the whole lesson, and
+    anything that does not add up); then, for every screen, a heading with its number and
+    its time on the 50-minute plan's clock ("plan min 5–8"), or "not in the 50-minute plan",
+    the cells that appear on it (plumbing code left out, as on the slides) and its
+    presenter notes. Cells the slides never show (``skip``) are left out. ``metadata`` is
+    the notebook's (it holds the plan: :func:`plan_rows`). ``course export --presenter``
     renders the result.
 
-    >>> cells = [{"cell_type": "markdown", "metadata": {}, "source": "# 99 · Title"},
+    >>> cells = [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 99 · T"},
     ...          {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
     ...           "source": "**Presenter notes · 2 min teaching.** Welcome."}]
-    >>> running = presenter_cells(cells)
+    >>> meta = {"course": {"fifty_minute_plan": [{"what": "title", "screens": ["t"]},
+    ...                                            {"what": "questions", "minutes": [0, 48]}]}}
+    >>> running = presenter_cells(cells, meta)
     >>> print(running[1]["source"])
-    <div class="presenter-screen"><h3>Screen 1 · slide 1 · min 0–2 (2 min teaching)</h3></div>
+    <div class="presenter-screen"><h3>Screen 1 · slide 1 · plan min 0–2 (2 min teaching)</h3></div>
     >>> [c["source"].split(">")[0] for c in running[2:]]
-    ['# 99 · Title', '<div class="presenter-notes"']
+    ['# 99 · T', '<div class="presenter-notes"']
     """
+    metadata = metadata or {}
     found = screens(cells)
-    out = [_summary_cell(cells, found)]
-    clock = 0
+    out = [_summary_cell(cells, found, metadata)]
+    try:
+        clock = plan_clock(cells, metadata)
+    except InputError:
+        clock = {}  # the summary names the problem
     for position, screen in enumerate(found):
-        start, clock = clock, clock + screen.minutes.total
         where = f"slide {screen.slide}" + ("" if screen.kind == "slide" else f", {screen.kind}")
-        parts = [f"{screen.minutes.teaching} min teaching"] if screen.minutes.teaching else []
-        if screen.minutes.exercise:
-            parts.append(f"{screen.minutes.exercise} min exercise")
-        timing = f"min {start}–{clock} ({' + '.join(parts)})" if parts else f"min {start}"
+        step = clock.get(screen.number)
+        if step is not None:
+            timing = f"plan min {step.start}–{step.start + step.minutes.total}"
+            parts = _minute_words(step.minutes)
+            timing += f" ({' + '.join(parts)})" if parts else ""
+            if step.short:
+                timing += f" — shortened: {step.short}"
+        else:
+            parts = _minute_words(screen.minutes)
+            timing = "not in the 50-minute plan" + (
+                f" (the whole lesson gives it {' + '.join(parts)})" if parts else "")
         out.append(_markdown(f'<div class="presenter-screen"><h3>Screen {screen.number} · '
-                             f"{where} · {timing}</h3></div>"))
+                             f"{where} · {html_escape(timing)}</h3></div>"))
         for index in screen.cells:
             cell = dict(cells[index])
             cell["metadata"] = dict(cell.get("metadata", {}))
@@ -333,10 +357,21 @@ def presenter_cells(cells: list[dict]) -> list[dict]:
             out.append(_markdown(f'<div class="presenter-notes">\n\n{source(cells[index])}'
                                  "\n\n</div>"))
         group = _with_fragments(found, position)
-        if screen.kind != "fragment" and not any(step.notes for step in group):
+        if screen.kind != "fragment" and not any(s.notes for s in group):
             out.append(_markdown('<div class="presenter-notes"><em>No presenter notes for '
                                  "this screen.</em></div>"))
     return out
+
+
+def _minute_words(minutes: Minutes) -> list[str]:
+    parts = [f"{minutes.teaching} min teaching"] if minutes.teaching else []
+    if minutes.exercise:
+        parts.append(f"{minutes.exercise} min exercise")
+    return parts
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _with_fragments(found: list[Screen], position: int) -> list[Screen]:
@@ -353,14 +388,22 @@ def _markdown(text: str) -> dict:
     return {"cell_type": "markdown", "metadata": {}, "source": text}
 
 
-def _summary_cell(cells: list[dict], found: list[Screen]) -> dict:
+def _summary_cell(cells: list[dict], found: list[Screen], metadata: dict) -> dict:
     rows, _total = timings_table(header_text(cells))
     noted = section_minutes(cells)
     lines = ['<div class="presenter-summary">', "",
              "**Presenter's running order.** Each screen below shows what the room sees, its "
-             "time and the presenter notes. Sections:", "",
-             "| section | teaching (min) | exercises (min) | starts at (min) |",
-             "|---|---|---|---|"]
+             "time on the 50-minute plan's clock and the presenter notes.", ""]
+    try:
+        plan = plan_table(cells, metadata) if plan_rows(cells, metadata) else ""
+    except InputError:
+        plan = ""
+    if plan:
+        lines += ["**The 50-minute plan** (the clock of this running order; screens it leaves "
+                  "out are lab work or reading):", "", plan, ""]
+    lines += ["**The whole lesson**, section by section:", "",
+              "| section | teaching (min) | exercises (min) | starts at (min) |",
+              "|---|---|---|---|"]
     start = 0
     titles = {(int(m.group(1)) if m.group(1) else KEY_POINTS):
               source(c).splitlines()[0].lstrip("# ").strip()
@@ -374,11 +417,12 @@ def _summary_cell(cells: list[dict], found: list[Screen]) -> dict:
     total = sum(noted.values(), Minutes())
     lines.append(f"| **total** | **{total.teaching}** | **{total.exercise}** | "
                  f"ends at **{start}** |")
-    problems = timing_problems(cells) + notes_problems(cells)
+    problems = timing_problems(cells) + notes_problems(cells) + plan_problems(cells, metadata)
     if problems:
         lines += ["", "**Does not add up:**", ""] + [f"- {p}" for p in problems]
     elif rows:
-        lines += ["", f"{len(found)} screens; the notes add up to the lesson's timings table."]
+        lines += ["", f"{len(found)} screens; the notes add up to the lesson's timings table "
+                  "and the 50-minute plan agrees with them."]
     lines += ["", "</div>"]
     return _markdown("\n".join(lines))
 
@@ -413,3 +457,166 @@ def guide_problems(cells: list[dict], lesson: str, guide: str) -> list[str]:
     if not re.search(r"50-minute plan", section, re.I):
         problems.append(f"INSTRUCTORS.md has no '50-minute plan' for lesson {lesson}")
     return problems
+
+
+# ------------------------------------------------------------------ the 50-minute plan
+#: Where a lesson keeps its 50-minute plan: ``metadata["course"]["fifty_minute_plan"]``.
+PLAN_KEY = ("course", "fifty_minute_plan")
+PLAN_MINUTES = 50
+
+
+@dataclass
+class PlanStep:
+    """One screen taught in the 50-minute plan, with its slot on the plan's clock."""
+
+    screen: Screen
+    minutes: Minutes  # the plan's minutes: the notes', or fewer with a reason (``short``)
+    start: int
+    short: str = ""
+
+
+@dataclass
+class PlanRow:
+    """A row of the plan: what to teach (screens of the deck, or time with no screen)."""
+
+    what: str
+    start: int
+    minutes: Minutes
+    steps: list[PlanStep] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes.total
+
+
+def plan_rows(cells: list[dict], metadata: dict) -> list[PlanRow]:
+    """The lesson's 50-minute plan, read from its metadata, with the plan's clock.
+
+    The plan is a list of rows ``{"what": ..., "screens": [...]}``: each screen is named by
+    the id of the cell that starts it and takes its presenter notes' minutes, or, as
+    ``{"cell": id, "minutes": [teaching, exercise], "short": "why"}``, fewer; a row with no
+    screens (``{"what": "questions", "minutes": [0, 5]}``) is time with no screen of its own.
+
+    >>> cells = [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 99 · T"},
+    ...          {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+    ...           "source": "**Presenter notes · 2 min teaching + 6 min exercise.**"}]
+    >>> meta = {"course": {"fifty_minute_plan": [
+    ...     {"what": "title", "screens": [{"cell": "t", "minutes": [2, 3], "short": "Q1 only"}]},
+    ...     {"what": "questions", "minutes": [0, 45]}]}}
+    >>> [(r.what, r.start, r.end, tuple(r.minutes)) for r in plan_rows(cells, meta)]
+    [('title', 0, 5, (2, 3)), ('questions', 5, 50, (0, 45))]
+    """
+    rows = (metadata.get(PLAN_KEY[0]) or {}).get(PLAN_KEY[1]) or []
+    found = screens(cells)
+    starts = {cells[s.cells[0]].get("id"): s for s in found}
+    out: list[PlanRow] = []
+    clock = 0
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not str(row.get("what", "")).strip():
+            raise InputError(f"50-minute plan, row {number}: give each row a 'what'")
+        steps: list[PlanStep] = []
+        start = clock
+        for item in row.get("screens") or []:
+            cell_id = item.get("cell") if isinstance(item, dict) else item
+            screen = starts.get(cell_id)
+            if screen is None:
+                raise InputError(f"50-minute plan, row {number} ({row['what']}): no screen "
+                                 f"starts at a cell with id {cell_id!r}")
+            minutes = (Minutes(*item["minutes"]) if isinstance(item, dict) and "minutes" in item
+                       else screen.minutes)
+            short = str(item.get("short", "")) if isinstance(item, dict) else ""
+            steps.append(PlanStep(screen, minutes, clock, short))
+            clock += minutes.total
+        if not steps:
+            clock += Minutes(*row.get("minutes", (0, 0))).total
+        minutes = sum((s.minutes for s in steps), Minutes()) if steps \
+            else Minutes(*row.get("minutes", (0, 0)))
+        out.append(PlanRow(str(row["what"]), start, minutes, steps))
+    return out
+
+
+def plan_problems(cells: list[dict], metadata: dict) -> list[str]:
+    """How the 50-minute plan disagrees with the notes, the deck or the clock (empty: none).
+
+    Every screen the plan names is taught for its notes' minutes, or for fewer with a
+    reason (``short``) that says how; screens come in the deck's order, once each; the
+    key points are in the plan; the rows add up to 50 minutes.
+    """
+    try:
+        rows = plan_rows(cells, metadata)
+    except (InputError, TypeError, ValueError) as error:
+        return [str(error)]
+    if not rows:
+        return ["the lesson has no 50-minute plan (metadata course.fifty_minute_plan)"]
+    problems = []
+    numbers = [step.screen.number for row in rows for step in row.steps]
+    if numbers != sorted(set(numbers)):
+        problems.append(f"the plan's screens are not in the deck's order, once each: {numbers}")
+    for row in rows:
+        for step in row.steps:
+            noted, planned = step.screen.minutes, step.minutes
+            where = f"screen {step.screen.number} ({row.what})"
+            if planned.teaching > noted.teaching or planned.exercise > noted.exercise:
+                problems.append(f"{where}: the plan gives {planned.teaching} + "
+                                f"{planned.exercise} min, more than its notes' "
+                                f"{noted.teaching} + {noted.exercise}")
+            elif planned != noted and not step.short.strip():
+                problems.append(f"{where}: the plan gives {planned.teaching} + "
+                                f"{planned.exercise} min where its notes say {noted.teaching} "
+                                f"+ {noted.exercise}; give the plan's minutes a reason "
+                                "('short': how the screen is shortened) or the notes' minutes")
+    found = screens(cells)
+    key_points = [s.number for s in found if s.section == KEY_POINTS and s.kind == "slide"]
+    if key_points and not set(key_points) & set(numbers):
+        problems.append("the plan leaves out the key points, the part of the lesson to keep")
+    total = sum(row.minutes.total for row in rows)
+    if total != PLAN_MINUTES:
+        problems.append(f"the plan's rows add up to {total} min, not {PLAN_MINUTES}")
+    return problems
+
+
+def plan_clock(cells: list[dict], metadata: dict) -> dict[int, PlanStep]:
+    """Screen number -> its step in the 50-minute plan (screens the plan leaves out: none)."""
+    return {step.screen.number: step for row in plan_rows(cells, metadata) for step in row.steps}
+
+
+def plan_table(cells: list[dict], metadata: dict) -> str:
+    """The 50-minute plan as the Markdown table INSTRUCTORS.md prints for the lesson.
+
+    >>> cells = [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 99 · T"},
+    ...          {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+    ...           "source": "**Presenter notes · 2 min teaching + 6 min exercise.**"}]
+    >>> meta = {"course": {"fifty_minute_plan": [
+    ...     {"what": "title", "screens": [{"cell": "t", "minutes": [2, 3], "short": "Q1 only"}]},
+    ...     {"what": "questions", "minutes": [0, 45]}]}}
+    >>> print(plan_table(cells, meta))
+    | minutes | what | teaching + exercise |
+    |---|---|---|
+    | 0–5 | title — shortened: Q1 only | 2 + 3 |
+    | 5–50 | questions | 0 + 45 |
+    """
+    lines = ["| minutes | what | teaching + exercise |", "|---|---|---|"]
+    for row in plan_rows(cells, metadata):
+        shorts = [step.short for step in row.steps if step.short]
+        what = row.what + (f" — shortened: {'; '.join(shorts)}" if shorts else "")
+        lines.append(f"| {row.start}–{row.end} | {what} | {row.minutes.teaching} + "
+                     f"{row.minutes.exercise} |")
+    return "\n".join(lines)
+
+
+def guide_plan_problems(cells: list[dict], metadata: dict, lesson: str, guide: str) -> list[str]:
+    """How INSTRUCTORS.md's 50-minute plan for a lesson differs from the lesson's own.
+
+    The guide prints the table :func:`plan_table` makes from the lesson's metadata, under
+    the lesson's heading (``### Lesson 00 · ...``).
+    """
+    heading = re.search(rf"^### Lesson {lesson} · .*$", guide, re.M)
+    if heading is None:
+        return [f"INSTRUCTORS.md has no section '### Lesson {lesson} · ...'"]
+    following = guide.find("\n### ", heading.end())
+    section = guide[heading.start():following if following > 0 else None]
+    table = plan_table(cells, metadata)
+    if table not in section:
+        return [f"INSTRUCTORS.md's 50-minute plan for lesson {lesson} is not the lesson's own "
+                f"(metadata course.fifty_minute_plan); print this table there:\n{table}"]
+    return []

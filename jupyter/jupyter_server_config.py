@@ -8,8 +8,10 @@ browser tests (``tests/browser/conftest.py``). See docs/ARCHITECTURE.md, "Jupyte
   Vega-Lite 5.20.1 / Vega 6.2.0 / vega-embed 7.0.2 as vl-convert's handouts), built
   from ``vega-renderer/``; it replaces JupyterLab's bundled Vega-Lite 5.6.1 renderer.
 * ``labextensions/alliances-course-deck``: the course's additions to the slide deck
-  (jupyterlab-slideshow): projector sizes, clicker keys, hidden plumbing cells, the
-  notebook run before presenting. Hand-written, no build step (see its remoteEntry.js).
+  (jupyterlab-slideshow): projector sizes, clicker keys (blanking; no key edits the
+  lesson), hidden plumbing cells, the notebook run before presenting, no deck from stored
+  settings, a speaker view; and, in every notebook, presenter notes never shown.
+  Hand-written, no build step (see its remoteEntry.js).
 * The save hook :func:`course.strip_on_save.pre_save_hook`: the course's own notebooks
   (``notebooks/``, ``exercises/``, ``solutions/``) are saved without outputs, autosave
   included, so a teaching session leaves ``git status`` clean.

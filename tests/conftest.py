@@ -89,6 +89,23 @@ def _hub_missing() -> str | None:
 SHARED_HOW = ("put the maintainers' `shared` folder beside the project (../shared) or set "
               "COURSE_RAW_DIR to its data folder")
 
+#: axe-core, the accessibility engine the browser tests run (npm; not committed). CI installs
+#: it (.ci/run); the version is pinned so that results do not drift with new rules.
+AXE_VERSION = "4.14.1"
+AXE_DIR = paths.PROJECT_ROOT / ".cache" / "npm" / "node_modules" / "axe-core"
+AXE_INSTALL = f"npm install --prefix .cache/npm --no-save axe-core@{AXE_VERSION}"
+
+
+def _missing_axe() -> str | None:
+    import json
+
+    package = AXE_DIR / "package.json"
+    if not (AXE_DIR / "axe.min.js").is_file() or not package.is_file():
+        return str(AXE_DIR / "axe.min.js")
+    found = json.loads(package.read_text(encoding="utf-8")).get("version")
+    return None if found == AXE_VERSION else f"{package} (version {found})"
+
+
 NEEDS: dict[str, Need] = {
     "raw": Need(
         "the raw third-party releases",
@@ -106,6 +123,10 @@ NEEDS: dict[str, Need] = {
         "the maintainers' excerpt checker (shared/tools/check_excerpts.py)",
         SHARED_HOW,
         lambda: _missing_file(_shared_root() / "tools" / "check_excerpts.py")),
+    "axe-core": Need(
+        f"axe-core {AXE_VERSION} (the accessibility engine, from npm)",
+        f"run `{AXE_INSTALL}` in the project folder (Node.js and npm; .ci/run does it)",
+        _missing_axe),
     "solutions": Need(
         "the instructors' material (solutions/, INSTRUCTORS.md, the grading engine's "
         "fixture problem set)",

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import importlib
 import inspect
 import pkgutil
+import random
 import re
 
 import pytest
@@ -147,12 +149,13 @@ def test_alt_text_rejects_what_is_not_a_chart():
         acc.alt_text("a chart")
 
 
-def test_data_table_holds_every_row_with_titled_headers():
+def test_data_table_holds_every_row_with_human_headers():
     page = acc.data_table_html(_two_layer_spec())
     assert page.count("<table>") == 1  # both layers share one dataset
     assert page.count("<tr>") == 1 + 4
-    assert '<th scope="col">Year (year)</th>' in page
-    assert '<th scope="col">CINC share (share)</th>' in page
+    # the chart's own names for its fields, never the raw ones beside them
+    assert '<th scope="col">Year</th><th scope="col">CINC share</th><th scope="col">power</th>' \
+        in page
     # columns in channel order: x (year), y (share), colour (power)
     assert "<tr><td>1910</td><td>0.28</td><td>GMY</td></tr>" in page
 
@@ -164,6 +167,101 @@ def test_data_table_escapes_markup_and_says_when_it_is_cut():
     assert page.count("<tr>") == 1 + 3
     assert "Showing the first 3 of 5 rows." in page
     assert "embeds no data" in acc.data_table_html({"mark": "bar", "data": {"url": "x.csv"}})
+
+
+#: Columns that only lay a chart out, as the course's charts name them.
+PLOTTING = {"segment", "shade", "side", "label_y", "label_side", "ypix", "align", "end_bar"}
+
+
+def _plotted_spec():
+    """A layered chart as the course draws them: lines in segments, a lookup table for
+    names, labels placed by a computed y, a one-row threshold rule, an unencoded column."""
+    rows = [{"year": y, "stateabb": s, "share": round(0.1 + (y % 7) / 50 + i / 10, 3),
+             "segment": y // 20, "side": "left", "label_y": 0.5}
+            for y in range(1900, 1960) for i, s in enumerate(["UKG", "GMY", "USA"])]
+    names = [{"stateabb": "UKG", "power": "United Kingdom"},
+             {"stateabb": "GMY", "power": "Germany"}, {"stateabb": "USA", "power": "USA"}]
+    return {
+        "title": {"text": "Shares", "subtitle": "Source: COW NMC 6.0"},
+        "datasets": {"main": rows, "names": names, "rule": [{"threshold": 0.1, "label": "pole"}]},
+        "layer": [
+            {"data": {"name": "main"}, "mark": "line",
+             "transform": [{"lookup": "stateabb", "from": {"data": {"name": "names"},
+                                                          "key": "stateabb",
+                                                          "fields": ["power"]}}],
+             "encoding": {"x": {"field": "year", "type": "quantitative", "title": "Year"},
+                          "y": {"field": "share", "type": "quantitative",
+                                "title": ["Share of", "CINC"]},
+                          "color": {"field": "power", "type": "nominal", "title": "Power"},
+                          "detail": {"field": "segment", "type": "nominal"},
+                          "tooltip": [{"field": "year"}, {"field": "share", "title": "Share"}]}},
+            {"data": {"name": "main"}, "mark": "text",
+             "encoding": {"x": {"field": "year", "type": "quantitative"},
+                          "y": {"field": "label_y", "type": "quantitative"},
+                          "text": {"field": "stateabb", "type": "nominal"}}},
+            {"data": {"name": "rule"}, "mark": "rule",
+             "encoding": {"y": {"field": "threshold", "type": "quantitative"},
+                          "tooltip": [{"field": "label", "title": "Threshold"}]}}]}
+
+
+def test_data_twin_keeps_what_the_chart_shows_and_nothing_that_only_lays_it_out():
+    (twin,) = acc.data_twins(_plotted_spec())  # no lookup table, no one-row rule table
+    assert twin.caption == "Data for “Shares”"
+    assert twin.names == ["Year", "Share of CINC", "Power"]
+    assert not PLOTTING & set(twin.fields)
+    assert twin.rows[0] == {"year": 1900, "share": 0.16, "power": "United Kingdom"}  # 1900 % 7 = 3
+    assert len(twin.rows) == 180  # whole: the HTML twin keeps every row
+    assert acc.data_table_html(_plotted_spec(), max_rows=None).count("<tr>") == 1 + 180
+
+
+def test_printed_twin_is_wide_short_and_says_where_the_whole_table_is():
+    page = acc.print_table_html(_plotted_spec(), where="01-lesson.html")
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    assert headers == ["Year", "United Kingdom", "Germany", "USA"]  # one column per power
+    rows = re.findall(r"<tr><td>(\d+)</td>", page)
+    assert len(rows) == acc.PRINT_ROWS and rows[0] == "1900" and rows[-1] == "1959"
+    assert ("Printed: 15 of 60 rows, evenly spaced from the first to the last. The whole table "
+            "(180 rows) is in 01-lesson.html, under the chart.") in page
+
+
+def _random_spec(rng: random.Random):
+    """A chart of the kinds the course draws, with random sizes, names and extra columns."""
+    n_series, n_x = rng.randint(1, 12), rng.randint(1, 240)
+    kind = rng.choice(["line", "bar", "barh", "point"])
+    extra = rng.sample(sorted(PLOTTING), rng.randint(0, 3))
+    rows = [{"x": 1800 + i, "series": f"s{j}", "value": rng.random(),
+             "note": "n" * rng.randint(1, 90), **{name: rng.random() for name in extra}}
+            for i in range(n_x) for j in range(n_series)]
+    x = {"field": "x", "type": "quantitative" if kind != "barh" else "nominal"}
+    value = {"field": "value", "type": "quantitative", "title": "Value"}
+    encoding = ({"x": value, "y": x} if kind == "barh" else {"x": x, "y": value})
+    encoding |= {"color": {"field": "series", "type": "nominal"},
+                 "tooltip": [{"field": "note"}]}
+    for name in extra:
+        encoding[rng.choice(["detail", "opacity", "order"])] = {"field": name,
+                                                                "type": "quantitative"}
+    mark = "bar" if kind == "barh" else kind
+    return {"title": "Random", "mark": mark, "data": {"values": rows}, "encoding": encoding}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_printed_twin_fits_half_a_page_and_every_html_twin_is_whole(seed):
+    spec = _random_spec(random.Random(seed))
+    rows = spec["data"]["values"]
+    printed = acc.print_table_html(spec, where="x.html")
+    whole = acc.data_table_html(spec, max_rows=None)
+    assert whole.count("<tr>") == 1 + len(rows)
+    tables = re.findall(r"<table>.*?</table>", printed, re.S)
+    assert sum(table.count("<tr>") - 1 for table in tables) <= max(
+        acc.PRINT_ROWS, 5 * len(tables))  # the chart's tables share half a page
+    for table in tables:
+        header = re.findall(r'<th scope="col">([^<]*)</th>', table)
+        assert len(header) <= max(acc.PRINT_COLUMNS, acc.PRINT_SERIES + 1)
+        assert not PLOTTING & set(header)
+        cells = re.findall(r"<td>([^<]*)</td>", table)
+        assert all(len(html.unescape(c)) <= acc.PRINT_CELL_CHARS for c in cells)
+    if len(rows) > acc.PRINT_ROWS or "…" in printed:
+        assert "is in x.html, under the chart." in printed
 
 
 # ------------------------------------------------------------ lessons, executed

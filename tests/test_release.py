@@ -331,6 +331,31 @@ def test_no_rubric_or_instructors_note(texts):
         assert not [r for r, t in texts.items() if item in t], item
 
 
+def test_no_presenter_notes_expected_answers_or_plan_in_the_lessons(edition, texts):
+    """Presenter notes hold the expected answers ("*Expected:* **1995**" under lesson 00's
+    Exercise 5.1): the edition's lessons have none of them, nor the 50-minute plan."""
+    notes = []
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        lesson = nbformat.read(path, as_version=4)
+        notes += [cell.source for cell in lesson.cells
+                  if cell.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+        shipped = json.loads(texts[path.relative_to(paths.PROJECT_ROOT).as_posix()])
+        assert "fifty_minute_plan" not in shipped["metadata"].get("course", {}), path.name
+        assert ["".join(c["source"]) for c in shipped["cells"]] == [
+            c.source for c in lesson.cells
+            if c.metadata.get("slideshow", {}).get("slide_type") != "notes"], path.name
+    assert len(notes) > 100 and any("**1995**" in note for note in notes)
+    readable = [" ".join("".join(json.loads(t)["cells"][i]["source"]).split())
+                for r, t in texts.items() if r.endswith(".ipynb")
+                for i in range(len(json.loads(t)["cells"]))]
+    for note in notes:  # each note's text past its head, in no cell a student can open
+        body = " ".join(note.split("\n", 1)[-1].split())[:120]
+        if len(body) >= 60:  # (a one-line note may repeat a sentence of the lesson)
+            assert not [cell for cell in readable if body in cell], body
+    lessons = [t for r, t in texts.items() if r.startswith("notebooks/")]
+    assert not [t for t in lessons if "Presenter notes" in t or "*Expected" in t]
+
+
 # ------------------------------------------------------------------ the command
 
 

@@ -47,6 +47,7 @@ import html
 import itertools
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from course.errors import InputError
@@ -111,8 +112,10 @@ def title_text(title: Any) -> str:
     if isinstance(title, list | tuple):
         return " ".join(title_text(part) for part in title if title_text(part))
     if isinstance(title, Mapping):
-        parts = [title_text(title.get("text")), title_text(title.get("subtitle"))]
-        return ". ".join(p.rstrip(".") for p in parts if p)
+        text, subtitle = title_text(title.get("text")), title_text(title.get("subtitle"))
+        if text and subtitle:  # "Text. Subtitle", never "Text?. Subtitle"
+            return f"{_sentence(text)} {subtitle.rstrip('.')}"
+        return (text or subtitle).rstrip(".")
     return str(title)
 
 
@@ -214,71 +217,248 @@ def alt_text(chart_or_spec: Any) -> str:
     return " ".join(p for p in parts if p)
 
 
-# ------------------------------------------------------------------------ data table
-def _datasets(spec: Mapping) -> list[tuple[str, list[dict]]]:
-    """(name, rows) for every embedded dataset of a spec, in a stable order."""
-    found: list[tuple[str, list[dict]]] = []
-    for name, rows in (spec.get("datasets") or {}).items():
-        found.append((str(name), list(rows)))
-
-    def inline(node: Any) -> None:
-        if isinstance(node, Mapping):
-            data = node.get("data")
-            if isinstance(data, Mapping) and isinstance(data.get("values"), list):
-                found.append((str(data.get("name") or "data"), list(data["values"])))
-            for key in ("spec", *_COMPOUND_KEYS):
-                sub = node.get(key)
-                for item in (sub if isinstance(sub, list) else [sub]):
-                    inline(item)
-
-    inline(spec)
-    return found
-
-
-def _field_titles(spec: Mapping) -> dict[str, str]:
-    """Field name -> axis/legend title given in any encoding of the spec."""
-    titles: dict[str, str] = {}
-    encodings = [spec.get("encoding") or {}] + [v.get("encoding") or {} for v in _views(spec)]
-    for encoding in encodings:
-        for definition in encoding.values():
-            if (isinstance(definition, Mapping) and isinstance(definition.get("field"), str)
-                    and isinstance(definition.get("title"), str)):
-                titles.setdefault(definition["field"], definition["title"])
-    return titles
+# ------------------------------------------------------------------------ data twins
+#: Channels whose fields are what a chart shows: positions, colour, shape, size, facets.
+_INFO_CHANNELS = ("x", "y", "x2", "y2", "theta", "color", "fill", "stroke", "shape", "size",
+                  "row", "column", "facet", "text")
+#: Marks that annotate a chart (a threshold, a zero line, an event's label) rather than draw
+#: its data: their positions are layout, and a one-row annotation is no table.
+_ANNOTATION_MARKS = ("rule", "text")
+#: Names for fields a chart leaves untitled (the course's tables and measures).
+FIELD_NAMES = {
+    "stateabb": "state", "ccode": "COW code", "statenme": "state", "n_used": "allies with data",
+    "p_value": "p-value", "share_pct": "share (%)", "eff_poles": "effective poles",
+    "con": "CON", "cinc": "CINC", "milex_share_gdp": "military spending / GDP", "gdp": "GDP",
+    "strtyr": "start year", "endyear": "end year", "disno": "dispute", "yrent": "year joined",
+    "atopid": "ATOP id", "value_qualifier": "qualifier", "as_of": "as of", "id": "id",
+}
+#: Rows and columns of a printed data twin: about half an A4 page at 8 pt.
+PRINT_ROWS = 15
+PRINT_COLUMNS = 6
+PRINT_SERIES = 10  # columns of a long table printed wide: one per series
+PRINT_CELL_CHARS = 32
+PRINT_LINE_CHARS = 90  # characters of a table row on one printed line (8 pt, A4)
 
 
-def _encoded_fields(spec: Mapping) -> list[str]:
-    """Fields in channel order (x, y, colour, ...), so tables read like the chart."""
-    fields: list[str] = []
-    encodings = [spec.get("encoding") or {}] + [v.get("encoding") or {} for v in _views(spec)]
-    for channel in _CHANNELS:
-        for encoding in encodings:
-            definition = encoding.get(channel)
-            field = definition.get("field") if isinstance(definition, Mapping) else None
-            if isinstance(field, str) and field not in fields:
-                fields.append(field)
-    return fields
+@dataclass
+class Twin:
+    """One table of a chart's data twin: the rows one dataset draws, with human names.
+
+    ``fields`` are the dataset's column names in the order a reader meets them (x, y,
+    colour, ..., then what the tooltip adds), ``names`` their human names, ``primary`` the
+    fields on the chart's own channels or with a titled tooltip (what a printed twin keeps).
+    """
+
+    caption: str
+    fields: list[str]
+    names: list[str]
+    rows: list[dict]
+    primary: list[str]
+    x: str | None = None
+    y: str | None = None  # the value a wide table spreads over one column per series
+    series: str | None = None
+    ordered: bool = False  # rows follow a quantitative, temporal or ordinal x
 
 
-def _cell(value: Any) -> str:
+def _encoding_defs(encoding: Mapping, channel: str) -> list[Mapping]:
+    value = encoding.get(channel)
+    items = value if isinstance(value, list) else [value]
+    return [d for d in items if isinstance(d, Mapping) and isinstance(d.get("field"), str)]
+
+
+def _walk(node: Mapping, data: str | None, encoding: Mapping,
+          inline: dict[str, list[dict]]) -> Iterable[tuple[Mapping, str | None, Mapping]]:
+    """(view, dataset name, encoding with what it inherits) for every view of a spec."""
+    own = node.get("data")
+    if isinstance(own, Mapping):
+        if isinstance(own.get("values"), list):
+            data = str(own.get("name") or f"inline-{len(inline) + 1}")
+            inline.setdefault(data, list(own["values"]))
+        elif own.get("name"):
+            data = str(own["name"])
+    merged = {**encoding, **(node.get("encoding") or {})}
+    if "mark" in node:
+        yield node, data, merged
+    for sub in node.get("layer") or []:
+        if isinstance(sub, Mapping):
+            yield from _walk(sub, data, merged, inline)
+    for key in ("concat", "hconcat", "vconcat"):
+        for sub in node.get(key) or []:
+            if isinstance(sub, Mapping):
+                yield from _walk(sub, data, {}, inline)
+    if isinstance(node.get("spec"), Mapping):
+        facet = node.get("facet")
+        extra = {"facet": facet} if isinstance(facet, Mapping) and "field" in facet else {}
+        yield from _walk(node["spec"], data, extra, inline)
+
+
+def _title_string(title: Any) -> str:
+    return " ".join(title) if isinstance(title, list) else str(title or "").strip()
+
+
+def human_name(field: str) -> str:
+    """A field's name for a reader: :data:`FIELD_NAMES`, else underscores as spaces.
+
+    >>> human_name("p_value"), human_name("leader_share")
+    ('p-value', 'leader share')
+    """
+    return FIELD_NAMES.get(field, field.replace("_", " "))
+
+
+def main_title(spec: Mapping) -> str:
+    """The chart's title without its subtitle (the source line)."""
+    title = spec.get("title")
+    return title_text(title.get("text") if isinstance(title, Mapping) else title)
+
+
+def data_twins(chart_or_spec: Any) -> list[Twin]:
+    """The chart's data as tables a reader can use instead of the picture.
+
+    One table per dataset the chart draws, with the columns the chart shows — on its
+    channels or in its tooltips — named as the chart names them (axis, legend or tooltip
+    titles, else :func:`human_name`). Left out: columns that only lay marks out (line
+    segments, shading, label positions, draw order), lookup tables (joined into the rows
+    that use them) and one-row annotations (a threshold or a zero line).
+
+    Examples
+    --------
+    >>> spec = {"title": {"text": "Shares", "subtitle": "Source: COW"},
+    ...         "data": {"values": [{"year": 1900, "share": 0.3, "segment": 1}]},
+    ...         "mark": "line", "encoding": {
+    ...             "x": {"field": "year", "type": "quantitative", "title": "Year"},
+    ...             "y": {"field": "share", "type": "quantitative"},
+    ...             "detail": {"field": "segment", "type": "nominal"}}}
+    >>> twin = data_twins(spec)[0]
+    >>> twin.caption, twin.names, twin.rows
+    ('Data for “Shares”', ['Year', 'share'], [{'year': 1900, 'share': 0.3}])
+    """
+    spec = as_spec(chart_or_spec)
+    inline: dict[str, list[dict]] = {}
+    views = list(_walk(spec, None, {}, inline))
+    datasets = {str(name): list(rows) for name, rows in (spec.get("datasets") or {}).items()}
+    datasets.update(inline)
+    joined: dict[str, list[dict]] = {}
+    lookups: set[str] = set()
+    by_dataset: dict[str, list[tuple[Mapping, Mapping]]] = {}
+    for view, name, encoding in views:
+        if name is None or name not in datasets:
+            continue
+        rows = joined.setdefault(name, [dict(row) for row in datasets[name]])
+        for step in view.get("transform") or []:
+            source = (step.get("from") or {}).get("data", {}) if "lookup" in step else {}
+            if source.get("name") in datasets:
+                lookups.add(source["name"])
+                key, fields = step["from"].get("key"), step["from"].get("fields")
+                index = {row.get(key): row for row in datasets[source["name"]]}
+                for row in rows:
+                    match = index.get(row.get(step["lookup"]), {})
+                    row.update({f: v for f, v in match.items()
+                                if f != key and (not fields or f in fields)})
+        by_dataset.setdefault(name, []).append((view, encoding))
+    twins: list[Twin] = []
+    for name, used in by_dataset.items():
+        twin = _twin(spec, joined[name], used) if name not in lookups else None
+        if twin is None:
+            continue
+        if twins and twins[-1].fields == twin.fields:  # layers split by colour: one table
+            twins[-1].rows.extend(twin.rows)
+        else:
+            twins.append(twin)
+    for number, twin in enumerate(twins, start=1):
+        if len(twins) > 1:
+            twin.caption += f" (table {number} of {len(twins)})"
+    return twins
+
+
+def _twin(spec: Mapping, rows: list[dict], used: list[tuple[Mapping, Mapping]]) -> Twin | None:
+    annotation_only = all(_mark_type(view) in _ANNOTATION_MARKS for view, _ in used)
+    if not rows or (annotation_only and len(rows) < 2):
+        return None
+    names: dict[str, str] = {}
+    primary: list[str] = []
+    tooltip_only: list[str] = []
+    kinds: dict[str, str] = {}  # channel -> field, for x, y and colour
+    types: dict[str, str] = {}
+    for channel in _INFO_CHANNELS + ("tooltip",):
+        for view, encoding in used:
+            annotation = _mark_type(view) in _ANNOTATION_MARKS
+            if annotation and not annotation_only:
+                continue  # labels beside data marks: their text is in the data marks' rows
+            if annotation and channel in ("y", "y2") and _mark_type(view) == "text":
+                continue  # where a label sits
+            for definition in _encoding_defs(encoding, channel):
+                field = definition["field"]
+                if not any(field in row for row in rows):
+                    continue
+                title = _title_string(definition.get("title"))
+                if title and field not in names:
+                    names[field] = title
+                if channel in ("x2", "y2") and not title:
+                    continue  # the end of a bar, drawn: named in the tooltip if it matters
+                if channel == "tooltip" and not annotation_only:
+                    if field not in primary and field not in tooltip_only:
+                        (primary if title else tooltip_only).append(field)
+                    continue
+                if field in tooltip_only:
+                    tooltip_only.remove(field)
+                if field not in primary:
+                    primary.append(field)
+                if channel in ("x", "y", "color", "column", "row", "facet"):
+                    kinds.setdefault(channel, field)
+                    types.setdefault(field, str(definition.get("type") or ""))
+    fields = primary + tooltip_only
+    if not fields:  # a chart that encodes nothing by field: its rows as they are
+        fields = primary = list(dict.fromkeys(key for row in rows for key in row))
+    labels = [names.get(f) or human_name(f) for f in fields]
+    labels = [f"{label} ({f})" if labels.count(label) > 1 else label
+              for label, f in zip(labels, fields, strict=True)]
+    caption = f"Data for “{main_title(spec) or 'the chart'}”"
+    x, y = kinds.get("x"), kinds.get("y")
+    colour = next((kinds[c] for c in ("color", "column", "row", "facet") if c in kinds), None)
+    dimension, value, series = x, None, None
+    if types.get(y) == "quantitative":  # lines, columns, points: y by x, a series per colour
+        value = y
+    elif types.get(x) == "quantitative" and y:  # horizontal bars: x by y
+        dimension, value = y, x
+    elif y and colour and types.get(x) in ("ordinal", "temporal"):  # a heat map
+        value, series = colour, y
+    if series is None and types.get(colour) in ("nominal", "ordinal"):
+        series = colour
+    ordered = types.get(dimension) in ("quantitative", "temporal", "ordinal")
+    return Twin(caption, fields, labels, [{f: row.get(f) for f in fields} for row in rows],
+                primary, dimension, value,
+                series if series not in (dimension, value) else None, ordered)
+
+
+def _cell(value: Any, limit: int | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e15 else f"{value:.4g}"
-    return html.escape(str(value))
+        text = f"{value:,.4g}" if abs(value) < 1e15 else f"{value:.4g}"
+    else:
+        text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return html.escape(text)
+
+
+def _table_html(caption: str, names: list[str], rows: list[list[Any]],
+                limit: int | None = None) -> str:
+    head = "".join(f'<th scope="col">{_cell(str(n), limit)}</th>' for n in names)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v, limit)}</td>" for v in row) + "</tr>"
+                   for row in rows)
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def data_table_html(chart_or_spec: Any, max_rows: int | None = 400) -> str:
-    """The rows a chart draws as HTML table(s), one per embedded dataset.
-
-    Column headers are the field names, with the axis or legend title beside them where
-    the chart gives one. Datasets longer than ``max_rows`` are cut, with a note saying so.
+    """The chart's data twin (:func:`data_twins`) as HTML tables, every row by default.
 
     Parameters
     ----------
     chart_or_spec : altair chart or dict
     max_rows : int or None
-        Most rows shown per dataset; ``None`` shows them all (printed handouts).
+        Most rows shown per table; ``None`` shows them all (handouts, for screen readers).
 
     Returns
     -------
@@ -290,36 +470,111 @@ def data_table_html(chart_or_spec: Any, max_rows: int | None = 400) -> str:
     --------
     >>> out = data_table_html({"mark": "bar", "data": {"values": [{"a": 1.5, "b": "x"}]},
     ...                        "encoding": {"x": {"field": "a", "title": "Share"}}})
-    >>> '<th scope="col">Share (a)</th>' in out and "<td>1.5</td>" in out
+    >>> '<th scope="col">Share</th>' in out and "<td>1.5</td>" in out
     True
     """
     if max_rows is not None and max_rows < 1:
         raise InputError(f"max_rows must be at least 1, got {max_rows}")
-    spec = as_spec(chart_or_spec)
-    datasets = [(name, rows) for name, rows in _datasets(spec) if rows]
-    if not datasets:
+    twins = data_twins(chart_or_spec)
+    if not twins:
         return "<p>This chart embeds no data rows.</p>"
-    titles = _field_titles(spec)
-    title = title_text(spec.get("title")) or "the chart"
     tables = []
-    for number, (_name, rows) in enumerate(datasets, start=1):
-        columns: list[str] = [f for f in _encoded_fields(spec) if any(f in r for r in rows)]
-        for row in rows:
-            for key in row:
-                if key not in columns:
-                    columns.append(key)
-        label = f"Data for {title}" + (f" (table {number} of {len(datasets)})"
-                                       if len(datasets) > 1 else "")
-        headers = [f"{titles[c]} ({c})" if titles.get(c, c) != c else c for c in columns]
-        head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in columns) + "</tr>"
-            for row in rows[:max_rows])
-        note = (f"<p>Showing the first {max_rows:,} of {len(rows):,} rows.</p>"
-                if max_rows is not None and len(rows) > max_rows else "")
-        tables.append(f"<table><caption>{html.escape(label)}, {len(rows):,} rows</caption>"
-                      f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}")
+    for twin in twins:
+        shown = twin.rows[:max_rows] if max_rows is not None else twin.rows
+        note = (f"<p>Showing the first {max_rows:,} of {len(twin.rows):,} rows.</p>"
+                if max_rows is not None and len(twin.rows) > max_rows else "")
+        tables.append(_table_html(f"{twin.caption}, {len(twin.rows):,} rows", twin.names,
+                                  [[row[f] for f in twin.fields] for row in shown]) + note)
     return "\n".join(tables)
+
+
+def _pivoted(twin: Twin) -> tuple[list[str], list[list[Any]], str] | None:
+    """The twin as one row per x value and one column per series (a long table made wide)."""
+    if not (twin.x and twin.y and twin.series):
+        return None
+    series = list(dict.fromkeys(row[twin.series] for row in twin.rows))
+    pairs = {(row[twin.x], row[twin.series]) for row in twin.rows}
+    if not 2 <= len(series) <= PRINT_SERIES or len(pairs) != len(twin.rows):
+        return None
+    values = {(row[twin.x], row[twin.series]): row[twin.y] for row in twin.rows}
+    xs = list(dict.fromkeys(row[twin.x] for row in twin.rows))
+    if len(xs) > 0.7 * len(twin.rows):
+        return None  # the series hardly share x values: wide would be mostly empty
+    if twin.ordered:
+        xs = sorted(xs, key=lambda v: (v is None, v))
+    name = dict(zip(twin.fields, twin.names, strict=True))
+    rows = [[x, *(values.get((x, s)) for s in series)] for x in xs]
+    return ([name[twin.x], *map(str, series)], rows,
+            f"{name[twin.y]} by {name[twin.x]} (rows) and {name[twin.series]} (columns)")
+
+
+def print_table_html(chart_or_spec: Any, where: str = "the HTML version of this handout") -> str:
+    """The chart's data twin as printed: short tables that fit about half a page.
+
+    A long table that draws one line per series is printed one row per x value and one
+    column per series; at most :data:`PRINT_ROWS` rows for the chart, shared by its tables
+    (evenly spaced from the first to the last when the rows follow the x axis),
+    :data:`PRINT_COLUMNS` columns (the chart's own fields first) and
+    :data:`PRINT_CELL_CHARS` characters a cell. A line under a shortened
+    table says what was left out and where the whole table is (``where``).
+
+    Examples
+    --------
+    >>> rows = [{"year": y, "share": y / 4000} for y in range(1900, 1950)]
+    >>> out = print_table_html({"mark": "line", "data": {"values": rows}, "encoding": {
+    ...     "x": {"field": "year", "type": "quantitative"},
+    ...     "y": {"field": "share", "type": "quantitative"}}}, where="ps.html")
+    >>> out.count("<tr>") - 1, "15 of 50 rows" in out, "ps.html" in out
+    (15, True, True)
+    """
+    twins = data_twins(chart_or_spec)
+    if not twins:
+        return "<p>This chart embeds no data rows.</p>"
+    parts = []
+    budget = max(5, PRINT_ROWS // len(twins))  # the chart's tables share half a page
+    for twin in twins:
+        pivot = _pivoted(twin) if len(twin.rows) > budget else None
+        caption = twin.caption
+        if pivot:
+            names, rows, how = pivot
+            caption += f": {how}"
+        else:
+            keep = twin.fields[:PRINT_COLUMNS]  # the chart's own fields first
+            names = [n for f, n in zip(twin.fields, twin.names, strict=True) if f in keep]
+            rows = [[row[f] for f in twin.fields if f in keep] for row in twin.rows]
+        total, said = len(rows), []
+        # Rows too wide for one printed line wrap: fewer of them fill the same half page.
+        # (Headers wrap once, whatever their length.)
+        width = sum(max([4] + [len(_cell(row[i], PRINT_CELL_CHARS)) for row in rows]) + 2
+                    for i in range(len(names)))
+        fits = max(5, budget // max(1, math.ceil(width / PRINT_LINE_CHARS)))
+        if total > fits:
+            if twin.ordered:
+                picks = sorted({round(i * (total - 1) / (fits - 1)) for i in range(fits)})
+                rows = [rows[i] for i in picks]
+                said.append(f"{len(rows)} of {total:,} rows, evenly spaced from the first "
+                            "to the last")
+            else:
+                rows = rows[:fits]
+                said.append(f"the first {fits} of {total:,} rows")
+        left_out = len(twin.fields) - len(names) if not pivot else 0
+        if left_out > 0:
+            said.append(f"{left_out} more column{'s' if left_out > 1 else ''}")
+        # The title above the table, as wide as the page (a <caption> is as narrow as its
+        # table: a long one ran down a narrow column).
+        table = (f'<p class="handout-table-title">{html.escape(caption)}</p>'
+                 + _table_html("", names, rows, limit=PRINT_CELL_CHARS))
+        clipped = any(len(_cell(v)) > PRINT_CELL_CHARS for row in rows for v in row
+                      if isinstance(v, str))
+        if clipped:
+            said.append("long entries cut short (…)")
+        note = ""
+        if said or pivot:
+            shown = "; ".join(said) if said else "the same rows, one column per series"
+            note = (f'<p class="handout-table-where">Printed: {shown}. The whole table '
+                    f"({len(twin.rows):,} rows) is in {html.escape(where)}, under the chart.</p>")
+        parts.append(table + note)
+    return "\n".join(parts)
 
 
 # ------------------------------------------------------------------- colour vision
@@ -379,6 +634,21 @@ def simulate_cvd(colour: str, vision: str) -> str:
     """
     linear = _simulated_linear(colour, vision)
     return "#" + "".join(f"{round(_to_gamma(c) * 255):02X}" for c in linear)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two hex colours (1 to 21; AA asks 4.5 for body text).
+
+    >>> round(contrast_ratio("#b0b0b0", "#ffffff"), 2), round(contrast_ratio("#000", "#fff"), 1)
+    (2.17, 21.0)
+    """
+    def luminance(colour: str) -> float:
+        red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                            for c in _hex_to_rgb(colour))
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _lab_from_linear(rgb: tuple[float, float, float]) -> tuple[float, float, float]:

@@ -457,6 +457,7 @@ def test_every_cell_has_a_slide_type_the_deck_shows(path):
     assert slides.slide_type(cells[0]) in ("slide", None)
 
 
+@pytest.mark.needs("solutions")  # presenter notes: not in the student edition
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_screen_has_presenter_notes_and_the_timings_add_up(path):
     cells = _cells(path)
@@ -474,6 +475,54 @@ def test_timings_agree_with_the_instructor_guide_and_fit_fifty_minutes(path):
     problems = slides.guide_problems(_cells(path), path.name[:2],
                                      GUIDE.read_text(encoding="utf-8"))
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.needs("solutions")  # the plan is the instructors': not in the student edition
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_fifty_minute_plan_agrees_with_the_notes_and_the_guide(path):
+    """The plan gives each screen its notes' minutes (or fewer, saying how), in the deck's
+    order, with the key points, adding up to 50; INSTRUCTORS.md prints the same plan."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    problems = slides.plan_problems(nb["cells"], nb["metadata"]) + slides.guide_plan_problems(
+        nb["cells"], nb["metadata"], path.name[:2], GUIDE.read_text(encoding="utf-8"))
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_plan_problems_name_a_plan_that_gives_an_exercise_less_than_its_notes():
+    """Lesson 04's plan once gave Exercise 3.1 4 minutes where its notes said 8."""
+    cells = [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# 99 · T"},
+             {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+              "source": "**Presenter notes · 2 min teaching.**"},
+             {"cell_type": "markdown", "id": "k", "source": "## Key points",
+              "metadata": {"slideshow": {"slide_type": "slide"}}},
+             {"cell_type": "markdown", "metadata": {"slideshow": {"slide_type": "notes"}},
+              "source": "**Presenter notes · 8 min exercise.**"}]
+
+    def plan(*rows):
+        return {"course": {"fifty_minute_plan": list(rows)}}
+
+    fine = plan({"what": "title", "screens": ["t"]}, {"what": "key points", "screens": ["k"]},
+                {"what": "questions", "minutes": [0, 40]})
+    assert slides.plan_problems(cells, fine) == []
+    four = plan({"what": "title", "screens": ["t"]},
+                {"what": "key points", "screens": [{"cell": "k", "minutes": [0, 4]}]},
+                {"what": "questions", "minutes": [0, 44]})
+    assert "the plan gives 0 + 4 min where its notes say 0 + 8" in " ".join(
+        slides.plan_problems(cells, four))
+    four["course"]["fifty_minute_plan"][1]["screens"][0]["short"] = "the first part only"
+    assert slides.plan_problems(cells, four) == []
+    assert slides.plan_problems(cells, plan({"what": "title", "screens": ["t"]},
+                                            {"what": "more", "minutes": [0, 48]})) == [
+        "the plan leaves out the key points, the part of the lesson to keep"]
+    assert "add up to 12 min" in " ".join(slides.plan_problems(cells, plan(
+        {"what": "title", "screens": ["t"]}, {"what": "key points", "screens": ["k"]},
+        {"what": "x", "minutes": [0, 2]})))
+    assert "no screen starts at a cell with id 'z'" in " ".join(slides.plan_problems(
+        cells, plan({"what": "title", "screens": ["z"]})))
+    assert "in the deck's order" in " ".join(slides.plan_problems(cells, plan(
+        {"what": "key points", "screens": ["k"]}, {"what": "title", "screens": ["t"]},
+        {"what": "questions", "minutes": [0, 40]})))
+    assert "no 50-minute plan" in slides.plan_problems(cells, {})[0]
 
 
 def test_screens_follow_the_slide_types():
