@@ -12,7 +12,7 @@ registry holds
 * the lesson(s) that teach it and the questions a student must answer, each asking
   for a verdict *and* the evidence behind it;
 * the readings that bear on it: keys into the schema-checked reading list
-  (:mod:`course.readings`, ``course/readings.yaml``).
+  (:mod:`course.readings`, ``course/registry/readings.yaml``).
 
 The excerpts are stored here, so the registry works without the essay file. When the
 essay is available beside the project (``../shared/essay/essay.md``),
@@ -571,7 +571,7 @@ def readings_for(claim_id: str) -> list:
             found.append(readings.get(key))
         except InputError:
             raise DataError(f"claim {get(claim_id).id} cites reading {key!r}, which is not in "
-                            "course/readings.yaml") from None
+                            "course/registry/readings.yaml") from None
     return found
 
 

@@ -1,6 +1,6 @@
 """The course's annotated reading list: a schema-checked data file, read by lessons and claims.
 
-The readings live in ``course/readings.yaml`` (data, not code): authors (or an
+The readings live in ``course/registry/readings.yaml`` (data, not code): authors (or an
 organization, for an official report; ``editor`` marks an edited volume), year, title,
 kind (article, book or report), venue (journal or publisher), optional place, volume,
 issue, pages and DOI, the claims

@@ -29,7 +29,7 @@ import pytest
 
 from course import paths
 from course.data.sources import SOURCES
-from course.hub.settings import default_prefix
+from course.publish.hub.settings import default_prefix
 
 try:  # property-based tests (tests/grading/test_properties.py): a dev dependency
     from hypothesis import HealthCheck, settings

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from course import export
+from course.publish import export
 from course.cli import main
 from course.errors import InputError
 from course.paths import NOTEBOOKS_DIR
@@ -403,7 +403,7 @@ def test_every_lesson_prints_within_half_again_the_pages_of_its_text_and_charts(
 @pytest.mark.slow
 @pytest.mark.needs("solutions")  # presenter notes and plans: not in the student edition
 def test_presenter_handout_has_every_screen_its_clock_and_notes(tmp_path, capsys):
-    from course import slides
+    from course.publish import slides
 
     lesson = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
     nb = json.loads(lesson.read_text())
@@ -439,7 +439,7 @@ LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 def test_every_lesson_has_a_presenter_handout_whose_notes_add_up(lesson, tmp_path):
     """The running order of every lesson (not run here: the screens and notes come from the
     cells; test_presenter_handout_has_every_screen_its_clock_and_notes runs lesson 00)."""
-    from course import slides
+    from course.publish import slides
 
     handout = export.export_notebook(lesson, tmp_path, execute=False, presenter=True)
     assert handout.html_path.name == f"{lesson.stem}-presenter.html"

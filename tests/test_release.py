@@ -51,8 +51,8 @@ import yaml
 
 from course import paths
 from course.errors import InputError
-from course.grading import assignment as asg
-from course.release import LEFT_OUT, module_needs, write_student_edition
+from course.grading.author import assignment as asg
+from course.publish.release import LEFT_OUT, module_needs, write_student_edition
 
 pytestmark = pytest.mark.needs("solutions")
 
@@ -119,7 +119,7 @@ def _solution_regions(assignment) -> list[tuple[bool, list[str]]]:
             continue
         current = None
         for line in cell.source.split("\n"):
-            match = asg._MARKER.match(line)
+            match = asg.MARKER.match(line)
             if match and match["kind"] == "SOLUTION":
                 if match["edge"] == "BEGIN":
                     current = []
@@ -255,7 +255,7 @@ def test_no_hidden_test_or_reference_computation(edition, texts):
     for name in PROBLEM_SETS:
         source = (paths.SOLUTIONS_DIR / name / "tests.py").read_text(encoding="utf-8")
         functions = _functions(source)
-        kinds = {f: {asg._decorator_kind(d) for d in node.decorator_list}
+        kinds = {f: {asg.decorator_kind(d) for d in node.decorator_list}
                  for f, node in functions.items()}
         hidden = {f for f, k in kinds.items() if "hidden" in k}
         public = {f for f, k in kinds.items() if "public" in k}
@@ -397,7 +397,7 @@ def test_no_phrase_of_a_rubric_item_or_model_answer_in_any_file(edition, texts):
     """Every phrase (four words or more) of every rubric item, instructors' note and
     written model answer, against every file of the edition, tests included; only what
     the lessons and handouts teach openly may appear."""
-    from course.release import answer_texts, secret_phrases
+    from course.publish.release import answer_texts, secret_phrases
 
     every = answer_texts(paths.SOLUTIONS_DIR)
     phrases = secret_phrases(paths.SOLUTIONS_DIR, edition.root)
@@ -411,7 +411,7 @@ def test_no_phrase_of_a_rubric_item_or_model_answer_in_any_file(edition, texts):
 
 def test_the_release_refuses_a_file_that_gives_a_rubric_phrase_away(edition, tmp_path):
     """What the issue found: a test's sample answers worded like a rubric item."""
-    from course.release import Edition, _check_no_answer_text, secret_phrases
+    from course.publish.release import Edition, _check_no_answer_text, secret_phrases
 
     where, phrase = secret_phrases(paths.SOLUTIONS_DIR, edition.root)[0]
     fake = Edition(tmp_path, ["tests/grading/gradebooks.py"])
@@ -494,7 +494,7 @@ def test_a_fresh_clone_of_the_edition_collects_and_passes_a_sample_of_its_tests(
     summary = collect.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+/\d+ tests collected \(\d+ deselected\)", summary), summary
     sample = ["tests/grading/test_checker.py", "tests/data/test_loader.py",
-              "tests/test_repository.py", "course/grading/checker.py"]
+              "tests/test_repository.py", "course/grading/check/checker.py"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           *sample], cwd=clone, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

@@ -4,7 +4,7 @@ The end-to-end check runs lesson 00 in a kernel (outputs, widget state, full lan
 as JupyterLab would hold it) and saves it through jupyter_server's own contents manager
 with the hook registered: the file on disk must come out byte for byte as committed.
 The other tests load ``jupyter/jupyter_server_config.py`` as jupyter_server does (the one
-place for the course's JupyterLab set-up, see course/lab.py) and save through a contents manager
+place for the course's JupyterLab set-up, see course/publish/lab.py) and save through a contents manager
 configured by it. tests/browser/test_session.py does the same through JupyterLab in Chromium,
 with autosave on.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import strip_on_save
-from course.lab import CONFIG_DIR
+from course.publish import strip_on_save
+from course.publish.lab import CONFIG_DIR
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
@@ -112,8 +112,8 @@ def test_the_course_settings_switch_the_hook_on_and_the_server_runs_it(tmp_path,
     from jupyter_server.services.contents.filemanager import FileContentsManager
 
     extensions = _course_config(monkeypatch).ServerApp.jpserver_extensions.get_value({})
-    assert extensions == {"course.strip_on_save": True}
-    package = ExtensionPackage(name="course.strip_on_save", enabled=True)
+    assert extensions == {"course.publish.strip_on_save": True}
+    package = ExtensionPackage(name="course.publish.strip_on_save", enabled=True)
     assert package.validate()  # what the server checks before loading an extension
     project = _project(tmp_path, monkeypatch)
     nb = nbformat.read(LESSON, as_version=4)

@@ -12,7 +12,7 @@
   requests and the server log are saved under ``test-artifacts/<test name>/``.
 
 The server runs with the course's own JupyterLab settings (``jupyter/``, through
-:func:`course.lab.lab_environment`, as ``make lab`` and Binder do): the course's
+:func:`course.publish.lab.lab_environment`, as ``make lab`` and Binder do): the course's
 Vega-Lite renderer, no news or update checks, terminals with the course's commands.
 It never writes into the project: autosave is off in its private settings and
 checkpoints go to ``tmp_path``; its HTTP(S) proxy is a closed local port, so server and
@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course.lab import lab_environment
+from course.publish.lab import lab_environment
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from course import slides
+from course.publish import slides
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

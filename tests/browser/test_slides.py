@@ -6,7 +6,7 @@ course's deck extension runs the notebook first), then step through the whole de
 keys a clicker sends — PageDown, Space, ArrowRight and ArrowDown in turn — and a few steps
 back with PageUp, ArrowLeft, ArrowUp and Shift+Space. On every screen it checks
 
-* **order**: the screen is the next one :func:`course.slides.screens` reads from the cells'
+* **order**: the screen is the next one :func:`course.publish.slides.screens` reads from the cells'
   metadata (subslides and fragments included), and every key press changes the screen;
 * **fit**: the screen fits the window without scrolling, no code line or table is wider
   than its box, and no text or chart runs past the window's edge;
@@ -41,7 +41,7 @@ import time
 
 import pytest
 
-from course import slides
+from course.publish import slides
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.grading.answers import (
+from course.grading.untrusted.answers import (
     MAX_CELLS,
     AnswerFormatError,
     Missing,

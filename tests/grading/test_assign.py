@@ -22,7 +22,7 @@ import yaml
 from course import paths
 from course.cli import main as course_main
 from course.errors import InputError
-from course.grading import assignment as asg
+from course.grading.author import assignment as asg
 from course.grading import gradescope, testing
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import cli_grade, gradebook, runner
-from course.grading.boundary import Boundary, describe
-from course.grading.collect import collect
-from course.grading.runner import grade_submissions, load_spec
+from course.cli import grade as cli_grade
+from course.grading.book import gradebook
+from course.grading.run import runner
+from course.grading.run.boundary import Boundary, describe
+from course.grading.run.collect import collect
+from course.grading.run.runner import grade_submissions, load_spec
 from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # grades the engine's fixture problem set

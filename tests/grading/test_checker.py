@@ -16,9 +16,9 @@ from nbclient import NotebookClient
 
 from course import paths
 from course.errors import InputError
-from course.grading import assignment as asg
+from course.grading.author import assignment as asg
 from course.grading import testing
-from course.grading.checker import REMINDER, Checker
+from course.grading.check.checker import REMINDER, Checker
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ NEWER = 'shares_1913 = pd.Series({"UKG": 0.3, "GMY": 0.7})'
 def _notebook(answer_source: str) -> dict:
     cells = [
         {"cell_type": "code", "id": "setup", "metadata": {}, "execution_count": None,
-         "outputs": [], "source": "import pandas as pd\nfrom course.grading.checker import "
+         "outputs": [], "source": "import pandas as pd\nfrom course.grading.check.checker import "
                                   "Checker\ncheck = Checker(\"ps1\")"},
         {"cell_type": "code", "id": ANSWER_ID, "metadata": {"course": {"question": "q2"}},
          "execution_count": None, "outputs": [], "source": answer_source},
@@ -119,7 +119,7 @@ def test_check_says_when_the_answer_cell_failed_or_changed(student):
     assert "Error" not in _run(client, NEWER, ANSWER_ID)
     out = _run(client, 'check("q2")', "check-q2")
     assert "⚠" not in out, out
-    out = _run(client, "from pathlib import Path\nfrom course.grading.checker import "
+    out = _run(client, "from pathlib import Path\nfrom course.grading.check.checker import "
                        "unsaved_warning\n"
                        f"print(unsaved_warning(Path({str(path)!r}), "
                        f"check.runs.unsaved_cells(Path({str(path)!r}))))", "submit")

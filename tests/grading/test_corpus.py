@@ -18,10 +18,10 @@ from markdown_it import MarkdownIt
 
 from course import paths
 from course.grading import testing
-from course.grading.assignment import list_assignments
-from course.grading.collect import collect
-from course.grading.gradebook import Gradebook, feedback_markdown
-from course.grading.runner import grade_submissions, load_spec
+from course.grading.author.assignment import list_assignments
+from course.grading.run.collect import collect
+from course.grading.book.gradebook import Gradebook, feedback_markdown
+from course.grading.run.runner import grade_submissions, load_spec
 from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
@@ -209,7 +209,7 @@ def test_every_case_about_the_run_itself_has_its_test():
 def test_the_review_reads_every_case_straight_from_the_notebooks(graded, tmp_path):
     """`course review` on the submissions folder (before grading) reads every case,
     lone surrogates and names that are not UTF-8 included (issue 20: it died on one)."""
-    from course.grading.review import answers_from_submissions, group_answers
+    from course.grading.book.review import answers_from_submissions, group_answers
 
     spec = graded["spec"]
     folder = graded["folder"]

@@ -32,7 +32,7 @@ _spec.loader.exec_module(build)
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory):
     """A right and a partly wrong fx notebook (totals 7 and less)."""
-    from course.grading.runner import load_spec
+    from course.grading.run.runner import load_spec
 
     spec = load_spec("fx", autograder_dir=FIXTURE)
     out = tmp_path_factory.mktemp("fx-cases")
@@ -107,7 +107,7 @@ def test_moodle_namesakes_match_the_grading_worksheet_by_participant(cases, tmp_
 def test_moodle_gradebook_export_keeps_every_name_column(tmp_path):
     template = ("First name,Surname,ID number,Email address,Assignment: Fixture (Real)\n"
                 "John,Smith,00101,js1@example.edu,-\n")
-    from course.grading import lms
+    from course.grading.book import lms
 
     export = lms.fill(lms.parse_template(template, "moodle"), "Assignment: Fixture (Real)",
                       {"00101": {"total": "7", "written_status": "graded"}}, max_total=8)

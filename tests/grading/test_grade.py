@@ -15,8 +15,8 @@ import pytest
 
 from course.cli import main
 from course.errors import InputError
-from course.grading import gradebook
-from course.grading.runner import grade_paths, load_spec
+from course.grading.book import gradebook
+from course.grading.run.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from course.errors import InputError
-from course.grading.assignment import Question
-from course.grading.collect import collect
-from course.grading.gradebook import Gradebook, feedback_name
-from course.grading.runner import Grade, GradingSpec
+from course.grading.author.assignment import Question
+from course.grading.run.collect import collect
+from course.grading.book.gradebook import Gradebook, feedback_name
+from course.grading.run.runner import Grade, GradingSpec
 
 
 def _touch(path: Path, text: str = "{}", mtime: float | None = None) -> Path:

@@ -11,9 +11,9 @@ import pytest
 
 from course.cli import main
 from course.errors import InputError
-from course.grading import gradebook, lms
-from course.grading.handgrades import HandGrades, hand_folder
-from course.grading.runner import load_spec
+from course.grading.book import gradebook, lms
+from course.grading.book.handgrades import HandGrades, hand_folder
+from course.grading.run.runner import load_spec
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from course import data, paths
-from course.grading import answers as codec
-from course.grading import assignment as asg
+from course.grading.untrusted import answers as codec
+from course.grading.author import assignment as asg
 from course.grading import testing
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
@@ -279,7 +279,7 @@ def test_every_hidden_test_fails_for_a_plausible_wrong_answer(solved, name):
 @pytest.mark.slow
 def test_the_grading_engine_agrees_full_marks_for_solutions_and_zero_for_blanks():
     """Same content through the contained engine: answers cross a pipe as plain data."""
-    from course.grading import runner
+    from course.grading.run import runner
     from course.grading.sandbox import Sandbox
 
     with Sandbox() as box:

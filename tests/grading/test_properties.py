@@ -40,12 +40,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from course.grading import gradebook, lms, report, review, untrusted
-from course.grading.collect import collect
+from course.grading.book import gradebook, lms, report, review
+from course.grading import untrusted
+from course.grading.run.collect import collect
 from course.grading.gradescope import results_json
-from course.grading.handgrades import HandGrades, hand_folder
-from course.grading.runner import Grade, load_spec
-from course.grading.safetext import shown_name
+from course.grading.book.handgrades import HandGrades, hand_folder
+from course.grading.run.runner import Grade, load_spec
+from course.grading.untrusted.safetext import shown_name
 from course.grading.sandbox import Sandbox
 from course.grading.testing import TestResult
 
@@ -254,7 +255,7 @@ def test_a_written_answer_is_read_whatever_was_done_to_its_cell(spec, solution, 
     elif how in ("raw", "code"):
         cells[index]["cell_type"] = how
     check = untrusted.check_notebook(_encode(notebook), "fx", spec.handout)
-    from course.grading.assignment import written_answer_given
+    from course.grading.author.assignment import written_answer_given
 
     assert written_answer_given(check.written["w1"], prompt), (how, check.written)
     shown = untrusted.clean_text(answer, 10**6).strip()
@@ -317,7 +318,7 @@ def autograder(tmp_path_factory, spec):
 
 
 def _grade_args(folder: Path, out: Path, autograder: Path) -> argparse.Namespace:
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     parser = argparse.ArgumentParser()
     cli_grade.add_arguments(parser)
@@ -381,7 +382,7 @@ def _check_invariants(spec, box, folder: Path, out: Path, code: int, honest_ids:
 @given(data=st.data())
 def test_a_hostile_class_never_stops_the_grader(spec, solution, box, honest, autograder,
                                                data, tmp_path_factory):
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     base = tmp_path_factory.mktemp("class")
     root = os.fsencode(base) + b"/inbox"
@@ -435,7 +436,7 @@ def test_a_class_of_200_hostile_and_honest_submissions(spec, solution, box, hone
 
 
 def cli_grade_run(root: bytes, out: Path, box, autograder: Path) -> int:
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     return cli_grade.run(_grade_args(Path(os.fsdecode(root)), out, autograder), sandbox=box)
 
@@ -448,9 +449,9 @@ def test_a_rows_scores_add_up_to_its_total(spec, tmp_path_factory, tests, hand):
     score is now rounded as shown, and the total is their sum, hand points included."""
     from decimal import Decimal
 
-    from course.grading.collect import Submission
-    from course.grading.runner import assemble
-    from course.grading.tester import Checked
+    from course.grading.run.collect import Submission
+    from course.grading.run.runner import assemble
+    from course.grading.run.tester import Checked
     from course.grading.untrusted import CheckedFile, NotebookCheck, RunResult
 
     auto = [q.id for q in spec.questions if q.kind == "auto"]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from course.cli import main
-from course.export import loaded_urls
-from course.grading import gradebook
-from course.grading.handgrades import HandGrades, hand_folder
-from course.grading.report import class_report, write_report
-from course.grading.runner import load_spec
+from course.publish.export import loaded_urls
+from course.grading.book import gradebook
+from course.grading.book.handgrades import HandGrades, hand_folder
+from course.grading.book.report import class_report, write_report
+from course.grading.run.runner import load_spec
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 

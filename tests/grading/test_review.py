@@ -16,10 +16,10 @@ import pytest
 
 from course.cli import main
 from course.errors import InputError
-from course.grading import gradebook
-from course.grading.handgrades import HandGrades, answer_digest, hand_folder
-from course.grading.review import Answer, Review, group_answers, open_review
-from course.grading.runner import load_spec
+from course.grading.book import gradebook
+from course.grading.book.handgrades import HandGrades, answer_digest, hand_folder
+from course.grading.book.review import Answer, Review, group_answers, open_review
+from course.grading.run.runner import load_spec
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
@@ -246,7 +246,7 @@ def test_update_merges_for_everyone_and_course_grade_never_overwrites(book, spec
 def test_review_answers_can_come_straight_from_submissions(tmp_path, spec):
     import nbformat
 
-    from course.grading.assignment import load_assignment, student_notebook
+    from course.grading.author.assignment import load_assignment, student_notebook
 
     notebook = student_notebook(load_assignment("ps1"))
     folder = tmp_path / "inbox"
@@ -272,7 +272,7 @@ def test_review_answers_can_come_straight_from_submissions(tmp_path, spec):
 
 
 def test_the_review_widget_escapes_answers_and_saves_what_is_ticked(book, spec):
-    from course.grading.review_app import ReviewApp
+    from course.grading.book.review_app import ReviewApp
 
     review = open_review(spec, "w1", gradebook=book, grader="ana")
     review.groups[1].text = "<img src=x onerror=alert(1)> **bold**"

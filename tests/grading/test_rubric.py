@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from course.errors import InputError
-from course.grading.assignment import load_assignment, parse_config
-from course.grading.rubric import parse_rubric, score_of
+from course.grading.author.assignment import load_assignment, parse_config
+from course.grading.author.rubric import parse_rubric, score_of
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' material: not in the edition
 

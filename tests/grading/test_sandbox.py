@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from course import paths
-from course.grading.answers import decode
+from course.grading.untrusted.answers import decode
 from course.grading.sandbox import Limits, Sandbox
 
 FAST = Limits(time_s=4, memory_mb=400)
@@ -254,9 +254,9 @@ modules = sorted(m for m in sys.modules if m.startswith(("course_tests", "course
     result = box.run(notebook(tmp_path, ("q1", scan)), {"q1": ["found", "modules"]}, FAST)
     got = values(result, "q1")
     assert got["found"] == set()
-    assert set(got["modules"]) <= {"course.grading.answers", "course.grading.testing",
-                                   "course.grading.checker", "course.grading.sandbox",
-                                   "course.grading.untrusted", "course.grading.safetext"}
+    assert set(got["modules"]) <= {"course.grading.untrusted.answers", "course.grading.testing",
+                                   "course.grading.check.checker", "course.grading.sandbox",
+                                   "course.grading.untrusted", "course.grading.untrusted.safetext"}
 
 
 def test_runs_are_repeatable_and_input_fails_cleanly(box, tmp_path):

@@ -21,7 +21,7 @@ import pytest
 
 from course import paths
 from course.grading import sandbox
-from course.grading.runner import load_spec
+from course.grading.run.runner import load_spec
 
 #: What grading needs from the project: the toolkit, the data and the problem set.
 COPIED = ["course", "data", "solutions", "exercises", "pyproject.toml"]

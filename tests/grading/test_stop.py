@@ -155,7 +155,7 @@ def test_a_stopped_run_keeps_its_grades_and_leaves_nothing_running(tmp_path, how
 def test_a_sandbox_that_dies_costs_only_the_runs_it_held(tmp_path):
     """If the zygote dies mid-batch (killed here; in an uncontained run a student's code
     could do it), the notebooks it was running are `crashed` and the rest are graded."""
-    from course.grading.runner import grade_paths, load_spec
+    from course.grading.run.runner import grade_paths, load_spec
     from course.grading.sandbox import Sandbox
 
     spec = load_spec("fx", autograder_dir=FIXTURE)

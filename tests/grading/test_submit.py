@@ -12,9 +12,9 @@ import pytest
 from course import paths
 from course.cli import main
 from course.errors import InputError
-from course.grading.runner import grade_paths, load_spec
+from course.grading.run.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
-from course.grading.submit import submit
+from course.grading.check.submit import submit
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
@@ -142,7 +142,7 @@ def test_written_answers_edited_in_place_are_seen_by_check_submit_grade_and_revi
     for the untouched prompt."""
     import shutil
 
-    from course.grading import gradebook, review
+    from course.grading.book import gradebook, review
 
     exercises = tmp_path / "exercises"
     shutil.copytree(paths.EXERCISES_DIR / "ps1", exercises / "ps1")

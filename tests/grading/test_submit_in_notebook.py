@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 from course import paths
 from course.errors import InputError
-from course.grading.checker import Checker, _this_notebook
+from course.grading.check.checker import Checker, _this_notebook
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 

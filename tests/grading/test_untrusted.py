@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import answers, testing, untrusted
-from course.grading.runner import GradingSpec, grade_paths
-from course.grading.tester import TestLimits
+from course.grading.untrusted import answers
+from course.grading import testing, untrusted
+from course.grading.run.runner import GradingSpec, grade_paths
+from course.grading.run.tester import TestLimits
 from course.grading.untrusted import Refused, bounded_json, read_run, read_submission
 
 HERE = Path(__file__).resolve().parent
@@ -162,7 +163,7 @@ SLOW_TESTS = textwrap.dedent('''
 
 
 def _spec(tests_source: str) -> GradingSpec:
-    from course.grading.assignment import Question
+    from course.grading.author.assignment import Question
 
     return GradingSpec("fx", "slow", [Question("q1", 1.0, "auto", "q1", ["x"])],
                        testing.load_tests(tests_source), 1.0, 10, 512)
@@ -209,7 +210,7 @@ HOSTILE = {
 MEASURE = textwrap.dedent('''
     import json, resource, sys
     from pathlib import Path
-    from course.grading.runner import grade_paths, load_spec
+    from course.grading.run.runner import grade_paths, load_spec
     spec = load_spec("fx", autograder_dir=sys.argv[1])
     files = [Path(p) for p in sys.argv[2:]]
     grades = grade_paths(spec, files, workers=2, time_limit=20, memory_mb=1024)

@@ -1,5 +1,5 @@
 """A real class on this machine for the hub tests: three students, a students'
-repository and the installed JupyterHub on 127.0.0.1 (see :mod:`course.hub.local`).
+repository and the installed JupyterHub on 127.0.0.1 (see :mod:`course.publish.hub.local`).
 
 ``hub_class`` (one per module) builds the student edition from this checkout, checks
 that the installed hub runs the same course (else: reinstall), commits the edition to a
@@ -23,11 +23,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course.hub import local
-from course.hub.install import fingerprint
-from course.hub.settings import default_prefix, load
+from course.publish.hub import local
+from course.publish.hub.install import fingerprint
+from course.publish.hub.settings import default_prefix, load
 from course.paths import PROJECT_ROOT
-from course.release import write_student_edition
+from course.publish.release import write_student_edition
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from course.hub.links import lesson_link
-from course.hub.local import publish_edition
+from course.publish.hub.links import lesson_link
+from course.publish.hub.local import publish_edition
 from course.paths import PROJECT_ROOT, SOLUTIONS_DIR
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from course.errors import InputError
-from course.hub.collect import (
+from course.publish.hub.collect import (
     collect_class,
     collect_home,
     parse_deadline,

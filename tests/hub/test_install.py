@@ -13,8 +13,8 @@ import subprocess
 
 import pytest
 
-from course.hub.install import fingerprint, install_steps, node_major, readable_problems
-from course.hub.settings import HubSettings, default_prefix
+from course.publish.hub.install import fingerprint, install_steps, node_major, readable_problems
+from course.publish.hub.settings import HubSettings, default_prefix
 from course.paths import PROJECT_ROOT
 
 

@@ -17,9 +17,9 @@ import subprocess
 import pytest
 import yaml
 
-from course.hub import kubernetes, sizing
-from course.hub.settings import default_prefix
-from course.release import write_student_edition
+from course.publish.hub import kubernetes, sizing
+from course.publish.hub.settings import default_prefix
+from course.publish.release import write_student_edition
 
 #: Keys of the jupyterhub Helm chart's values schema that the course's values file uses,
 #: with the types the schema allows, read from ``jupyterhub/values.schema.yaml`` of
@@ -73,7 +73,7 @@ def test_shipped_values_file_is_what_the_command_prints():
 
     shipped = PROJECT_ROOT / "course" / "hub" / "kubernetes-values.yaml"
     assert shipped.read_text(encoding="utf-8") == kubernetes.values_yaml(), (
-        "regenerate it: course hub k8s-values > course/hub/kubernetes-values.yaml")
+        "regenerate it: course hub k8s-values > course/publish/hub/kubernetes-values.yaml")
 
 
 @pytest.mark.parametrize("image", ["no-tag", "reg/img:", "reg:5000/img"])

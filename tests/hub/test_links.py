@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from course.errors import InputError
-from course.hub.links import course_notebooks, lesson_link, resolve
+from course.publish.hub.links import course_notebooks, lesson_link, resolve
 from course.paths import PROJECT_ROOT
 
 NOTEBOOKS = course_notebooks(PROJECT_ROOT)

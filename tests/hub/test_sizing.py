@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.hub import sizing
+from course.publish.hub import sizing
 from course.paths import PROJECT_ROOT
 
 
@@ -12,8 +12,8 @@ from course.paths import PROJECT_ROOT
 def test_instructors_guide_shows_the_table_sizing_computes():
     guide = (PROJECT_ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
     assert sizing.guide_table() in guide, (
-        "INSTRUCTORS.md's sizing table differs from course/hub/sizing.py: paste "
-        "`python -c 'from course.hub import sizing; print(sizing.guide_table())'`")
+        "INSTRUCTORS.md's sizing table differs from course/publish/hub/sizing.py: paste "
+        "`python -c 'from course.publish.hub import sizing; print(sizing.guide_table())'`")
 
 
 @pytest.mark.parametrize("students", [1, 7, 30, 300])
