@@ -278,14 +278,14 @@ def answer_texts(solutions_dir: Path) -> list[tuple[str, str]]:
 
 def taught(edition_root: Path) -> str:
     """The words of what the course teaches students openly: the lessons, the problem
-    sets' handouts and the claims registry, which states the course's reading of each
-    claim (a lesson may state a finding a rubric also names)."""
+    sets' handouts and the claims registry (``course/registry/claims.yaml``), which states
+    the course's reading of each claim (a lesson may state a finding a rubric also names)."""
     texts = []
     for pattern in ("notebooks/*.ipynb", "exercises/*/*.ipynb"):
         for path in sorted(edition_root.glob(pattern)):
             cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
             texts += ["".join(c.get("source", "")) for c in cells]
-    registry = edition_root / "course" / "claims.py"
+    registry = edition_root / "course" / "registry" / "claims.yaml"
     if registry.is_file():
         texts.append(registry.read_text(encoding="utf-8"))
     return _words("\n".join(texts))

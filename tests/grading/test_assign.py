@@ -134,7 +134,7 @@ def _good_cells():
         "**Your verdict:**\n<!-- BEGIN SOLUTION -->\nModel answer\n<!-- END SOLUTION -->")
     written.metadata["course"] = {"question": "w1"}
     return [
-        nbformat.v4.new_code_cell('from course.grading import Checker\ncheck = Checker("demo")'),
+        nbformat.v4.new_code_cell('from course.grading.check import Checker\ncheck = Checker("demo")'),
         _answer_cell("q1", "# BEGIN SOLUTION\nx = 6 * 7\n# END SOLUTION\nx"),
         written,
     ]
