@@ -36,10 +36,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from course import paths
-from course.grading.untrusted import answers as codec
 from course.grading import testing
 from course.grading.run.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
+from course.grading.untrusted import answers as codec
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location(

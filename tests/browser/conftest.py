@@ -44,8 +44,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course.publish.lab import lab_environment
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish.lab import lab_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

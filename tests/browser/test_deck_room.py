@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from course.publish import slides
 from course.paths import NOTEBOOKS_DIR
+from course.publish import slides
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

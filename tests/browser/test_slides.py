@@ -41,8 +41,8 @@ import time
 
 import pytest
 
-from course.publish import slides
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish import slides
 
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 FIRST_LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"

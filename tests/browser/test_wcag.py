@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from course.publish import export
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish import export
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("axe-core")]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.grading.book import gradebook
 from course.grading import testing
+from course.grading.book import gradebook
 from course.grading.run.runner import Grade, GradingSpec
 
 #: Written answers a class might give (some identical, some blank). They are shaped like

@@ -40,15 +40,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from course.grading.book import gradebook, lms, report, review
 from course.grading import untrusted
-from course.grading.run.collect import collect
-from course.grading.gradescope import results_json
+from course.grading.book import gradebook, lms, report, review
 from course.grading.book.handgrades import HandGrades, hand_folder
+from course.grading.gradescope import results_json
+from course.grading.run.collect import collect
 from course.grading.run.runner import Grade, load_spec
-from course.grading.untrusted.safetext import shown_name
 from course.grading.sandbox import Sandbox
 from course.grading.testing import TestResult
+from course.grading.untrusted.safetext import shown_name
 
 pytestmark = pytest.mark.needs("solutions")  # grades the engine's fixture problem set
 

@@ -15,7 +15,7 @@ matter for a hub:
 The values file sets the image, nbgitpuller's landing page, the memory and CPU each
 student is guaranteed and limited to (from :mod:`course.publish.hub.sizing`), the idle culler and
 LTI 1.3 authentication. Neither can be run here (no Kubernetes, no Docker engine);
-``tests/hub/test_kubernetes.py`` checks what can be checked without them.
+``tests/publish/hub/test_kubernetes.py`` checks what can be checked without them.
 
 Examples
 --------

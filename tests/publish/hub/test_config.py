@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from course.errors import InputError
+from course.paths import PROJECT_ROOT
 from course.publish.hub.config import AUTH_OPTIONS, default_url, render_config
 from course.publish.hub.install import HUB_REQUIREMENTS
 from course.publish.hub.settings import HubSettings, default_prefix
-from course.paths import PROJECT_ROOT
 
 PREFIX = Path("/opt/alliances-course-hub")
 OPTIONS = {

@@ -28,7 +28,7 @@ import pytest
 
 pytestmark = pytest.mark.needs("solutions")  # grades the fixture problem set (instructors only)
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURE = HERE / "fixtures" / "fx"
 N_FILES = 6
 

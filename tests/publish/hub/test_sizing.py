@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course.publish.hub import sizing
 from course.paths import PROJECT_ROOT
+from course.publish.hub import sizing
 
 
 @pytest.mark.needs("solutions")  # INSTRUCTORS.md is the instructors' guide

@@ -71,7 +71,7 @@ def test_resources_come_from_the_measured_sizing():
 def test_shipped_values_file_is_what_the_command_prints():
     from course.paths import PROJECT_ROOT
 
-    shipped = PROJECT_ROOT / "course" / "hub" / "kubernetes-values.yaml"
+    shipped = PROJECT_ROOT / "course" / "publish" / "hub" / "kubernetes-values.yaml"
     assert shipped.read_text(encoding="utf-8") == kubernetes.values_yaml(), (
         "regenerate it: course hub k8s-values > course/publish/hub/kubernetes-values.yaml")
 

@@ -168,7 +168,7 @@ def test_instructors_material_is_left_out(edition):
     for relative in shipped_tests:  # modules marked needs(...) as a whole stay out
         tree = ast.parse((edition.root / relative).read_text(encoding="utf-8"))
         assert not module_needs(tree), relative
-    assert "tests/grading/test_problem_sets.py" in edition.tests_left_out
+    assert "tests/grading/author/test_problem_sets.py" in edition.tests_left_out
 
 
 # ------------------------------------------------------------------ nothing secret
@@ -493,7 +493,7 @@ def test_a_fresh_clone_of_the_edition_collects_and_passes_a_sample_of_its_tests(
     assert collect.returncode == 0, collect.stdout[-3000:] + collect.stderr[-2000:]
     summary = collect.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+/\d+ tests collected \(\d+ deselected\)", summary), summary
-    sample = ["tests/grading/test_checker.py", "tests/data/test_loader.py",
+    sample = ["tests/grading/check/test_checker.py", "tests/data/test_loader.py",
               "tests/test_repository.py", "course/grading/check/checker.py"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           *sample], cwd=clone, env=env, capture_output=True, text=True)

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from course.grading.untrusted import answers
 from course.grading import testing, untrusted
 from course.grading.run.runner import GradingSpec, grade_paths
 from course.grading.run.tester import TestLimits
-from course.grading.untrusted import Refused, bounded_json, read_run, read_submission
+from course.grading.untrusted import Refused, answers, bounded_json, read_run, read_submission
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURE = HERE / "fixtures" / "fx"
 
 

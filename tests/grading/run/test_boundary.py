@@ -23,7 +23,7 @@ from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # grades the engine's fixture problem set
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURE = HERE / "fixtures" / "fx"
 
 
@@ -100,7 +100,7 @@ def test_feedback_that_cannot_be_written_keeps_the_grade_and_flags_it(inbox, tmp
             raise OSError(28, "No space left on device")
         return real(folder, spec, grade, hand)
 
-    monkeypatch.setattr(gradebook, "write_feedback", write)
+    monkeypatch.setattr(cli_grade, "write_feedback", write)  # what `course grade` calls
     import argparse
 
     parser = argparse.ArgumentParser()

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from course import data, paths
-from course.grading.untrusted import answers as codec
-from course.grading.author import assignment as asg
 from course.grading import testing
+from course.grading.author import assignment as asg
+from course.grading.untrusted import answers as codec
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 

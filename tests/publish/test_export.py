@@ -19,10 +19,10 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from course.publish import export
 from course.cli import main
 from course.errors import InputError
 from course.paths import NOTEBOOKS_DIR
+from course.publish import export
 
 # ------------------------------------------------------------------ pure parts
 SPEC = {

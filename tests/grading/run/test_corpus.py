@@ -19,14 +19,14 @@ from markdown_it import MarkdownIt
 from course import paths
 from course.grading import testing
 from course.grading.author.assignment import list_assignments
-from course.grading.run.collect import collect
 from course.grading.book.gradebook import Gradebook, feedback_markdown
+from course.grading.run.collect import collect
 from course.grading.run.runner import grade_submissions, load_spec
 from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURES = HERE / "fixtures"
 MANIFEST = yaml.safe_load((HERE / "corpus" / "manifest.yaml").read_text())
 CASES = MANIFEST["cases"]

@@ -21,7 +21,7 @@ from course.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURE = HERE / "fixtures" / "fx"
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)
@@ -182,7 +182,7 @@ def test_unknown_assignment_is_a_clear_error(tmp_path, capsys):
 
 
 def test_submissions_and_grading_outputs_are_git_ignored():
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     ignored = ["submissions/ps1/jdoe42.ipynb", "feedback/ps1/jdoe42-1a2b3c4d.md",
                "gradebook.csv", "grading/ps1/gradebook-submissions.csv",
                "exercises/ps1/ps1.submission.ipynb", "exercises/ps1/ps1.submission.json"]

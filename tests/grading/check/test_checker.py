@@ -16,8 +16,8 @@ from nbclient import NotebookClient
 
 from course import paths
 from course.errors import InputError
-from course.grading.author import assignment as asg
 from course.grading import testing
+from course.grading.author import assignment as asg
 from course.grading.check.checker import REMINDER, Checker
 
 

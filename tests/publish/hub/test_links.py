@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from course.errors import InputError
-from course.publish.hub.links import course_notebooks, lesson_link, resolve
 from course.paths import PROJECT_ROOT
+from course.publish.hub.links import course_notebooks, lesson_link, resolve
 
 NOTEBOOKS = course_notebooks(PROJECT_ROOT)
 REPOS = ["https://github.com/ORG/alliances-course-student",

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from course.cli import main
-from course.publish.export import loaded_urls
 from course.grading.book import gradebook
 from course.grading.book.handgrades import HandGrades, hand_folder
 from course.grading.book.report import class_report, write_report
 from course.grading.run.runner import load_spec
+from course.publish.export import loaded_urls
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 _spec = importlib.util.spec_from_file_location("gradebooks", HERE / "gradebooks.py")
 gradebooks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gradebooks)

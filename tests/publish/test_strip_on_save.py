@@ -4,9 +4,9 @@ The end-to-end check runs lesson 00 in a kernel (outputs, widget state, full lan
 as JupyterLab would hold it) and saves it through jupyter_server's own contents manager
 with the hook registered: the file on disk must come out byte for byte as committed.
 The other tests load ``jupyter/jupyter_server_config.py`` as jupyter_server does (the one
-place for the course's JupyterLab set-up, see course/publish/lab.py) and save through a contents manager
-configured by it. tests/browser/test_session.py does the same through JupyterLab in Chromium,
-with autosave on.
+place for the course's JupyterLab set-up, see course/publish/lab.py) and save through a
+contents manager configured by it. tests/browser/test_session.py does the same through
+JupyterLab in Chromium, with autosave on.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from course.publish import strip_on_save
 from course.publish.lab import CONFIG_DIR
-from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
 DECK = CONFIG_DIR / "labextensions" / "alliances-course-deck"

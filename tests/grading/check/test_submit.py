@@ -12,13 +12,13 @@ import pytest
 from course import paths
 from course.cli import main
 from course.errors import InputError
+from course.grading.check.submit import submit
 from course.grading.run.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
-from course.grading.check.submit import submit
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)

@@ -17,7 +17,7 @@ from course.grading.run.runner import load_spec
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 SAMPLES = HERE / "fixtures" / "lms"
 _spec = importlib.util.spec_from_file_location("gradebooks", HERE / "gradebooks.py")
 gradebooks = importlib.util.module_from_spec(_spec)

@@ -13,9 +13,9 @@ import subprocess
 
 import pytest
 
+from course.paths import PROJECT_ROOT
 from course.publish.hub.install import fingerprint, install_steps, node_major, readable_problems
 from course.publish.hub.settings import HubSettings, default_prefix
-from course.paths import PROJECT_ROOT
 
 
 def test_steps_build_from_the_system_python_and_the_lock(tmp_path):

@@ -23,10 +23,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from course.paths import PROJECT_ROOT
 from course.publish.hub import local
 from course.publish.hub.install import fingerprint
 from course.publish.hub.settings import default_prefix, load
-from course.paths import PROJECT_ROOT
 from course.publish.release import write_student_edition
 
 CHROMIUM = Path("/usr/bin/chromium")

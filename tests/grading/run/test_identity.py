@@ -14,8 +14,8 @@ import pytest
 
 from course.errors import InputError
 from course.grading.author.assignment import Question
-from course.grading.run.collect import collect
 from course.grading.book.gradebook import Gradebook, feedback_name
+from course.grading.run.collect import collect
 from course.grading.run.runner import Grade, GradingSpec
 
 

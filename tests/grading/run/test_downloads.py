@@ -22,7 +22,7 @@ from course.cli import main
 
 pytestmark = pytest.mark.needs("solutions")  # grades the engine's fixture problem set
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/grading: fixtures/, corpus/, gradebooks.py
 FIXTURE = HERE / "fixtures" / "fx"
 _spec = importlib.util.spec_from_file_location("corpus_build", HERE / "corpus" / "build.py")
 build = importlib.util.module_from_spec(_spec)

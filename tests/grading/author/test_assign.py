@@ -22,8 +22,8 @@ import yaml
 from course import paths
 from course.cli import main as course_main
 from course.errors import InputError
-from course.grading.author import assignment as asg
 from course.grading import gradescope, testing
+from course.grading.author import assignment as asg
 
 pytestmark = pytest.mark.needs("solutions")  # instructors' tests: not in the student edition
 
@@ -134,7 +134,8 @@ def _good_cells():
         "**Your verdict:**\n<!-- BEGIN SOLUTION -->\nModel answer\n<!-- END SOLUTION -->")
     written.metadata["course"] = {"question": "w1"}
     return [
-        nbformat.v4.new_code_cell('from course.grading.check import Checker\ncheck = Checker("demo")'),
+        nbformat.v4.new_code_cell(
+            'from course.grading.check import Checker\ncheck = Checker("demo")'),
         _answer_cell("q1", "# BEGIN SOLUTION\nx = 6 * 7\n# END SOLUTION\nx"),
         written,
     ]

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pytest
 
+from course.paths import PROJECT_ROOT, SOLUTIONS_DIR
 from course.publish.hub.links import lesson_link
 from course.publish.hub.local import publish_edition
-from course.paths import PROJECT_ROOT, SOLUTIONS_DIR
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 pytestmark = [pytest.mark.needs("hub", "solutions"), pytest.mark.browser, pytest.mark.slow]
