@@ -222,6 +222,18 @@ def test_user_namespace_mode_also_hides_the_project(tmp_path):
     assert got["here"] == ["submission.ipynb"]
 
 
+@pytest.mark.parametrize("line", ["from course.grading.check import Checker",
+                                  "from course.grading import Checker"],
+                         ids=["handout", "handout-before-the-check-stage"])
+def test_self_checks_are_quiet_in_a_graded_run(box, tmp_path, line):
+    # the stub stands in for the check stage, under both spellings of the handout's import
+    cells = ((None, f"{line}\ncheck = Checker('fx')"), ("q1", "x = 6 * 7\ncheck('q1')"),
+             (None, "check.submit('s1')"))
+    result = box.run(notebook(tmp_path, *cells), {"q1": ["x"]}, FAST)
+    assert result.cell_errors == []
+    assert values(result, "q1") == {"x": 42}
+
+
 def test_widgets_and_display_calls_do_not_break_the_run(box, tmp_path):
     cells = (
         (None, "import ipywidgets as widgets\nslider = widgets.IntSlider(value=3)\n"
