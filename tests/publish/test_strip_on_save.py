@@ -117,8 +117,9 @@ def test_the_course_settings_switch_the_hook_on_and_the_server_runs_it(tmp_path,
     assert package.validate()  # what the server checks before loading an extension
     project = _project(tmp_path, monkeypatch)
     nb = nbformat.read(LESSON, as_version=4)
-    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
-    nb.cells[3].execution_count = 1
+    first = next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
+    nb.cells[first].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
+    nb.cells[first].execution_count = 1
     manager = FileContentsManager(root_dir=str(project))
     app = SimpleNamespace(contents_manager=manager, log=SimpleNamespace(info=print))
     for point in package.extension_points.values():
@@ -128,8 +129,8 @@ def test_the_course_settings_switch_the_hook_on_and_the_server_runs_it(tmp_path,
         manager.save({"type": "notebook", "content": json.loads(nbformat.writes(nb))}, where)
     kept = nbformat.read(project / "notebooks" / "lesson.ipynb", as_version=4)
     elsewhere = nbformat.read(project / "elsewhere.ipynb", as_version=4)
-    assert kept.cells[3].outputs == [] and kept.cells[3].execution_count is None
-    assert elsewhere.cells[3].outputs  # a notebook outside the course's folders keeps them
+    assert kept.cells[first].outputs == [] and kept.cells[first].execution_count is None
+    assert elsewhere.cells[first].outputs  # a notebook outside the course's folders keeps them
 
 
 def test_the_course_settings_load_the_deck_extension_from_the_course_folder(monkeypatch):

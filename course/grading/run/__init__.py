@@ -19,10 +19,14 @@ the trust boundary, the test API, the sandbox and the authoring stage, never fro
 
 Examples
 --------
->>> from course.grading.run import GRADED, load_spec
->>> spec = load_spec("ps1")
->>> spec.name, "ok" in GRADED
-('ps1', True)
+>>> from course.grading.run import GRADED, Boundary
+>>> sorted(GRADED)
+['missing_cells', 'ok']
+>>> boundary = Boundary(lambda status, message: status)
+>>> with boundary.stage("read"):
+...     raise ValueError("a value nobody thought of")
+>>> boundary.failed
+'grader_error'
 """
 
 from course.grading.run.boundary import STAGES, Boundary, describe
