@@ -32,7 +32,6 @@ from typing import Any
 
 from course.errors import InputError
 from course.grading import testing, untrusted
-from course.grading.author import written_answer_given
 from course.grading.check.public_checks import load_handout, load_public_checks
 from course.grading.sandbox import Limits, RunResult, Sandbox
 
@@ -172,7 +171,11 @@ def submit(path: str | os.PathLike, student_id: Any, *, assignment: str | None =
         if own:
             box.close()
     # Written answers are read as the grader reads them: against the handout as
-    # `course assign` recorded it, never against the file being edited.
+    # `course assign` recorded it, never against the file being edited. (Imported here:
+    # a student's `from course.grading.check import Checker` need not load the author's
+    # tools, nbformat and YAML.)
+    from course.grading.author import written_answer_given
+
     handout = load_handout(found)
     prompts = handout.written if handout is not None else {}
     reading = untrusted.check_notebook(path.read_bytes(), found, handout)
