@@ -485,7 +485,11 @@ def _wrap_y_title(view: dict) -> None:
 
 
 def drawn_size(spec: dict) -> tuple[float, float]:
-    """Width and height of a Vega-Lite spec as drawn (vl-convert, offline), in pixels."""
+    """Width and height of a Vega-Lite spec as drawn (vl-convert, offline), in pixels.
+
+    This draws the chart (tens to hundreds of milliseconds, more on a busy machine): code
+    that runs on every control change uses :func:`layout_size` instead.
+    """
     import re
 
     import vl_convert as vlc
@@ -493,6 +497,131 @@ def drawn_size(spec: dict) -> tuple[float, float]:
     svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
     found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     return float(found.group(1)), float(found.group(2))
+
+
+#: Keys whose values are free text or data (titles, field names, domains, expressions):
+#: what they say changes from one setting of an explorer to the next, while the space they
+#: take does not (a title is one line whatever its years), so :func:`layout_key` keeps only
+#: their shape — how many lines, how many values.
+_FREE_TEXT_KEYS = frozenset({
+    "title", "subtitle", "text", "field", "domain", "values", "datum", "filter", "calculate",
+    "expr", "test", "as", "labelExpr", "oneOf", "equal", "lookup", "fields", "sort", "range",
+})
+#: Keys left out of a layout: the data, names Altair numbers per session, what is not drawn.
+_NOT_LAYOUT_KEYS = frozenset({"datasets", "data", "description", "$schema", "usermeta",
+                              "tooltip", "name", "views", "from"})
+
+
+def _shape(value):
+    """``value`` with every string and number replaced by a placeholder (lists keep lengths)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in sorted(value.items())
+                if key not in _NOT_LAYOUT_KEYS}
+    if isinstance(value, list | tuple):
+        return [_shape(item) for item in value]
+    return "~" if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+
+
+def _layout(value):
+    """``value`` with the free text and data of :data:`_FREE_TEXT_KEYS` reduced to shapes."""
+    if isinstance(value, dict):
+        return {k: (_shape(v) if k in _FREE_TEXT_KEYS else _layout(v))
+                for k, v in sorted(value.items()) if k not in _NOT_LAYOUT_KEYS}
+    if isinstance(value, list | tuple):
+        return [_layout(item) for item in value]
+    return value
+
+
+def _legend_entries(spec: dict) -> list[tuple[str, int]]:
+    """(field, number of values) of each legend whose entries come from the data."""
+    fields = set()
+    for view in _views(spec):
+        for holder in [view, *(view.get("layer", []) or [])]:
+            for channel, encoding in ((holder.get("encoding") or {}).items()):
+                if (channel in LEGEND_CHANNELS and isinstance(encoding, dict)
+                        and encoding.get("type") in ("nominal", "ordinal")
+                        and encoding.get("legend", {}) is not None
+                        and "domain" not in (encoding.get("scale") or {})
+                        and isinstance(encoding.get("field"), str)):
+                    fields.add(encoding["field"])
+    rows = [row for values in (spec.get("datasets") or {}).values() for row in values]
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        rows += data["values"]
+    return sorted((name, len({str(row.get(name)) for row in rows if isinstance(row, dict)
+                              and name in row}))
+                  for name in fields)
+
+
+def layout_key(spec: dict) -> str:
+    """What decides how much room a chart takes beside its plots, as a string.
+
+    Two specs with the same key differ only in what their texts say and which values they
+    draw (another range of years, another measure), not in how many lines of titles, how
+    many plots of which heights, or how many legend entries they have: they are drawn the
+    same size, within a few pixels (axis labels of other widths). :func:`fit_height` and
+    :func:`layout_size` draw a chart once per key and reuse the result, so an explorer
+    never draws its chart offline on a control change that keeps its layout.
+
+    Examples
+    --------
+    >>> def spec(years):
+    ...     return {"title": f"Shares, {years}", "mark": "line", "height": 300,
+    ...             "encoding": {"x": {"field": "year", "type": "quantitative",
+    ...                                "scale": {"domain": [int(years[:4]), 2016]}}},
+    ...             "data": {"values": [{"year": 1990}]}}
+    >>> layout_key(spec("1990–2016")) == layout_key(spec("2000–2016"))
+    True
+    >>> layout_key(spec("1990–2016")) == layout_key({**spec("1990–2016"), "height": 200})
+    False
+    """
+    return json.dumps([_layout(spec), _legend_entries(spec)], sort_keys=True,
+                      separators=(",", ":"), default=str)
+
+
+#: Layouts already drawn: key -> drawn (width, height); key and limit -> the scale
+#: :func:`fit_height` chose. Bounded: a session meets a few dozen layouts.
+_SIZES: dict[str, tuple[float, float]] = {}
+_SCALES: dict[tuple[str, float], float] = {}
+_CACHE_LIMIT = 512
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def layout_size(spec: dict, key: str | None = None) -> tuple[float, float]:
+    """:func:`drawn_size`, drawn once per :func:`layout_key` and then remembered.
+
+    Examples
+    --------
+    >>> spec = {"mark": "point", "width": 100, "height": 80,
+    ...         "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x",
+    ...         "type": "quantitative"}}}
+    >>> layout_size(spec) == layout_size({**spec, "data": {"values": [{"x": 5}]}})
+    True
+    """
+    key = layout_key(spec) if key is None else key
+    if key not in _SIZES:
+        _remember(_SIZES, key, drawn_size(spec))
+    return _SIZES[key]
+
+
+def _scaled(spec: dict, scale: float) -> dict:
+    """A copy of ``spec`` with every plot's height scaled (see :func:`fit_height`)."""
+    import copy
+
+    if scale >= 1.0:
+        return spec
+    fitted = copy.deepcopy(spec)
+    for view in _views(fitted):
+        if isinstance(view.get("height"), int | float):
+            floor = SLIDE_MIN_SCALE_ROWS if _has_rows(view) else SLIDE_MIN_SCALE
+            view["height"] = round(view["height"] * max(scale, floor))
+            _wrap_y_title(view)
+    return fitted
 
 
 def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
@@ -507,6 +636,10 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     longer than a plot add to its height, so the fit is measured up to three times).
     A spec already low enough is returned as it is.
 
+    The factor is worked out once per layout (:func:`layout_key`) and limit, by drawing
+    the chart offline, and reused for every later chart of that layout: an explorer's
+    control change that keeps the layout draws nothing offline.
+
     Examples
     --------
     >>> spec = {"vconcat": [{"mark": "line", "height": 300}, {"mark": "bar", "height": 200}]}
@@ -516,9 +649,14 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     >>> fit_height(spec, 440, size=(600, 400)) is spec
     True
     """
-    import copy
-
-    height = (size or drawn_size(spec))[1]
+    remembered = size is None and measure
+    if remembered:
+        key = layout_key(spec)
+        scale = _SCALES.get((key, float(limit)))
+        if scale is not None:
+            return _scaled(spec, scale)
+        size = layout_size(spec, key)
+    height = size[1]
     plots = _plot_height(spec)
     fitted, scale = spec, 1.0
     for _attempt in range(3):
@@ -526,15 +664,12 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
             break
         overhead = height - plots * scale
         scale = max(SLIDE_MIN_SCALE, min(scale, (limit - overhead) / plots))
-        fitted = copy.deepcopy(spec)
-        for view in _views(fitted):
-            if isinstance(view.get("height"), int | float):
-                floor = SLIDE_MIN_SCALE_ROWS if _has_rows(view) else SLIDE_MIN_SCALE
-                view["height"] = round(view["height"] * max(scale, floor))
-                _wrap_y_title(view)
+        fitted = _scaled(spec, scale)
         if not measure:
             break
         height = drawn_size(fitted)[1]
+    if remembered:
+        _remember(_SCALES, (key, float(limit)), scale)
     return fitted
 
 
