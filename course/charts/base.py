@@ -128,6 +128,25 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     return chart
 
 
+def year_axis(**options) -> alt.Axis:
+    """An axis of years drawn as whole years ("1990"), each label clear of its neighbours.
+
+    Vega-Lite pushes the first and last labels of an axis without padding inside the plot
+    (``labelFlush``), where they run into the next label ("19901991"); and a short range
+    would get ticks between years, each labelled with the same year. Here the end labels
+    sit centred on their ticks, ticks fall on whole years only, and labels that would
+    overlap are left out.
+
+    Examples
+    --------
+    >>> axis = year_axis(title="Year").to_dict()
+    >>> axis["format"], axis["labelFlush"], axis["tickMinStep"]
+    ('d', False, 1)
+    """
+    return alt.Axis(**{"format": "d", "labelFlush": False, "tickMinStep": 1,
+                       "labelOverlap": True, **options})
+
+
 #: Average width of a character of Vega's default subtitle font (10 px), in pixels.
 _SUBTITLE_CHAR_PX = 5.6
 
@@ -532,25 +551,32 @@ def _layout(value):
     return value
 
 
-def _legend_entries(spec: dict) -> list[tuple[str, int]]:
-    """(field, number of values) of each legend whose entries come from the data."""
-    fields = set()
+def _legend_entries(spec: dict) -> list[tuple[str, int, int]]:
+    """(field, entries, longest label) of each legend: a legend's room depends on them.
+
+    Entries come from the scale's explicit domain, or else from the data drawn.
+    """
+    found: dict[str, list[str] | None] = {}
     for view in _views(spec):
         for holder in [view, *(view.get("layer", []) or [])]:
             for channel, encoding in ((holder.get("encoding") or {}).items()):
                 if (channel in LEGEND_CHANNELS and isinstance(encoding, dict)
                         and encoding.get("type") in ("nominal", "ordinal")
                         and encoding.get("legend", {}) is not None
-                        and "domain" not in (encoding.get("scale") or {})
                         and isinstance(encoding.get("field"), str)):
-                    fields.add(encoding["field"])
+                    domain = (encoding.get("scale") or {}).get("domain")
+                    found[encoding["field"]] = ([str(v) for v in domain]
+                                                if isinstance(domain, list) else None)
     rows = [row for values in (spec.get("datasets") or {}).values() for row in values]
     data = spec.get("data")
     if isinstance(data, dict) and isinstance(data.get("values"), list):
         rows += data["values"]
-    return sorted((name, len({str(row.get(name)) for row in rows if isinstance(row, dict)
-                              and name in row}))
-                  for name in fields)
+    entries = []
+    for name, domain in sorted(found.items()):
+        labels = domain if domain is not None else sorted(
+            {str(row.get(name)) for row in rows if isinstance(row, dict) and name in row})
+        entries.append((name, len(labels), max((len(label) for label in labels), default=0)))
+    return entries
 
 
 def layout_key(spec: dict) -> str:
@@ -558,10 +584,11 @@ def layout_key(spec: dict) -> str:
 
     Two specs with the same key differ only in what their texts say and which values they
     draw (another range of years, another measure), not in how many lines of titles, how
-    many plots of which heights, or how many legend entries they have: they are drawn the
-    same size, within a few pixels (axis labels of other widths). :func:`fit_height` and
-    :func:`layout_size` draw a chart once per key and reuse the result, so an explorer
-    never draws its chart offline on a control change that keeps its layout.
+    many plots of which heights, or how many legend entries of which longest label they
+    have: they are drawn the same size, within a few pixels (axis labels of other widths).
+    :func:`fit_height` and :func:`layout_size` draw a chart once per key and reuse the
+    result, so an explorer never draws its chart offline on a control change that keeps
+    its layout.
 
     Examples
     --------

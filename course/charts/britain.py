@@ -23,7 +23,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from course.charts.base import POWER_COLOURS, finish
+from course.charts.base import POWER_COLOURS, finish, year_axis
 from course.errors import InputError
 from course.measures import britain
 
@@ -205,7 +205,7 @@ def capability_chart(series: pd.DataFrame, measure: str, crossings: list | None 
     share = spec.unit.startswith("share of")
     axis_title = spec.label if share and "share" in spec.label else f"{spec.label} ({spec.unit})"
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+        x=alt.X("year:Q", axis=year_axis(), title="year",
                 scale=alt.Scale(nice=False, zero=False)),  # no 1915 after 1914 data
         y=alt.Y("value:Q", title=axis_title[0].upper() + axis_title[1:],
                 axis=alt.Axis(format=".0%") if share else alt.Axis()),

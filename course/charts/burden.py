@@ -25,6 +25,7 @@ from course.charts.base import (
     label_layers,
     nice_domain,
     with_label_places,
+    year_axis,
 )
 from course.errors import InputError
 
@@ -141,7 +142,7 @@ def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.Laye
         description += (f" It is significant (p < 0.05) in {significant} of {len(valid)} "
                         "years, drawn as larger filled points.")
     base = alt.Chart(data)
-    x = alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+    x = alt.X("year:Q", axis=year_axis(), title="year",
               scale=alt.Scale(nice=False, zero=False))
     y = alt.Y("rho:Q", title="rank correlation of size and burden",
               scale=alt.Scale(domain=[-1, 1]))
@@ -243,7 +244,7 @@ def us_share_chart(shares: pd.DataFrame) -> alt.Chart:
     if data["definition"].str.contains("NATO").any():
         sources.append(SOURCE_NATO)
     chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(nice=False, zero=False)),
+        x=alt.X("year:Q", axis=year_axis(), scale=alt.Scale(nice=False, zero=False)),
         y=alt.Y("us_share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]),
                 title="US share of allied spending"),
         color=alt.Color("definition:N", title=None,
@@ -302,7 +303,7 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
         description += (" In 2020 the economies shrank while spending did not, so spending "
                         "as a share of GDP jumped for that year.")
     line = alt.Chart(data).mark_line(point=True, color=PALETTE[0]).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(nice=False, zero=False)),
+        x=alt.X("year:Q", axis=year_axis(), scale=alt.Scale(nice=False, zero=False)),
         # Shares start at 0%, so a change of a few tenths of a point looks its real size.
         y=alt.Y("value:Q", title=label, axis=alt.Axis(format="%" if percent else ",.0f"),
                 scale=alt.Scale(zero=percent)),

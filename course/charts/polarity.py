@@ -30,6 +30,7 @@ from course.charts.base import (  # noqa: F401
     describe,
     finish,
     series_encoding,
+    year_axis,
 )
 from course.errors import InputError
 from course.measures.polarity import MEASURE_SHORT, MEASURES, SCOPES, SOURCES, state_name
@@ -69,8 +70,8 @@ def _segments(years: pd.Series, keys: pd.Series | None = None) -> list[str]:
     return frame.sort_index()["segment"].tolist()
 
 
-def _x(first: int, last: int) -> alt.X:
-    return alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+def _x(first: int, last: int, title: str | None = "Year") -> alt.X:
+    return alt.X("year:Q", title=title, axis=year_axis(),
                  scale=alt.Scale(domain=[first, last], nice=False))
 
 
@@ -80,7 +81,7 @@ def _scope_words(scope: str) -> str:
 
 def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",
                  top: int | None = None, part: bool = False,
-                 threshold: float | None = None) -> alt.Chart:
+                 threshold: float | None = None, year_title: str | None = "Year") -> alt.Chart:
     """Lines of each power's share of the set's capabilities, year by year.
 
     The legend names each power beside its COW code ("GFR West Germany"), so the codes
@@ -99,6 +100,8 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     threshold : float, optional
         The share a power needs to count as a pole: drawn as a dashed line, which a
         line under the title explains (:func:`threshold_note`).
+    year_title : str or None
+        The x axis's title (None: none, for a panel above another with the same years).
 
     Examples
     --------
@@ -148,7 +151,7 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     chart = alt.Chart(long).transform_lookup(
         lookup="stateabb", from_=alt.LookupData(names, "stateabb", ["power"]),
     ).mark_line(point=(last - first) <= 30).encode(
-        x=_x(first, last),
+        x=_x(first, last, year_title),
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
         color=alt.Color("power:N", title="Power (COW code)", scale=colour_scale(domain),
