@@ -81,7 +81,8 @@ def colour_scale(domain: list[str] | None = None) -> alt.Scale:
     return alt.Scale(range=PALETTE)
 
 
-def finish(chart: Any, *, title: str, description: str, width: int = 560, height: int = 300):
+def finish(chart: Any, *, title: str, description: str, width: int = 560, height: int = 300,
+           legend: dict | None = None):
     """Give ``chart`` its title, text description, palette and size, and check its size.
 
     Parameters
@@ -94,10 +95,13 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
         used as ARIA label and as alt text in handouts. Must not be empty.
     width, height : int
         Size in pixels for single-view charts (ignored for compound charts).
+    legend : dict, optional
+        More of Vega-Lite's legend settings for the whole chart (``{"orient": "right"}``).
 
     Returns
     -------
-    The same chart, configured.
+    The same chart, configured. Its spec, computed here for the checks, is kept for
+    :func:`spec_of` (an explorer sends it without building it again).
 
     Raises
     ------
@@ -106,15 +110,21 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     """
     if not description or not description.strip():
         raise InputError("every course chart needs a non-empty text description (alt text)")
-    if isinstance(chart, alt.Chart | alt.LayerChart):
-        chart = chart.properties(width=width, height=height)
-    title = wrap_title(title, width)
-    chart = chart.properties(title=title, description=description.strip())
+    # One copy of the chart with everything set: each Altair call copies a compound chart
+    # and its parts again, which is most of the time an explorer takes to redraw.
+    given = chart.config
+    config = alt.Config() if given is alt.Undefined else given.copy(deep=False)
+    config["range"] = alt.RangeConfig(category=PALETTE)
+    config["view"] = alt.ViewConfig(stroke=None)
     # Vega cuts axis labels at 180 px and legend labels at 160 px with "…"; course labels
     # (alliances with their members, definitions of a measure) are longer and must be read.
-    chart = (chart.configure_range(category=PALETTE).configure_view(stroke=None)
-             .configure_axis(labelLimit=400, titleLimit=0)
-             .configure_legend(labelLimit=400, titleLimit=0))
+    config["axis"] = alt.AxisConfig(labelLimit=400, titleLimit=0)
+    config["legend"] = alt.LegendConfig(labelLimit=400, titleLimit=0, **(legend or {}))
+    sizes = ({"width": width, "height": height}
+             if isinstance(chart, alt.Chart | alt.LayerChart) else {})
+    title = wrap_title(title, width)
+    chart = chart.properties(**sizes, title=title, description=description.strip(),
+                             config=config)
     spec = chart.to_dict(validate=False)
     size = len(json.dumps(spec, separators=(",", ":")).encode())
     if size > MAX_SPEC_BYTES:
@@ -125,7 +135,42 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     problems = legend_problems(spec)
     if problems:
         raise InputError("; ".join(problems))
+    _remember_spec(chart, spec)
     return chart
+
+
+#: The specs :func:`finish` computed, by the id of the chart (with a weak reference to it,
+#: so a reused id is never mistaken for the chart): the most recent few.
+_SPECS: dict[int, tuple[Any, dict]] = {}
+
+
+def _remember_spec(chart: Any, spec: dict) -> None:
+    import weakref
+
+    with contextlib.suppress(TypeError):  # an object without weak references: not kept
+        _SPECS[id(chart)] = (weakref.ref(chart), spec)
+        while len(_SPECS) > 32:
+            _SPECS.pop(next(iter(_SPECS)))
+
+
+def spec_of(chart: Any) -> dict:
+    """The chart's Vega-Lite spec, as :func:`finish` computed it if it finished this chart.
+
+    Not validated against the schema again (course charts are, in the tests). The dict
+    may be shared: do not change it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = finish(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"),
+    ...                title="T", description="One point.")
+    >>> spec_of(chart) == chart.to_dict()
+    True
+    """
+    kept = _SPECS.get(id(chart))
+    if kept is not None and kept[0]() is chart:
+        return kept[1]
+    return chart.to_dict(validate=False)
 
 
 def year_axis(**options) -> alt.Axis:
@@ -551,12 +596,23 @@ def _layout(value):
     return value
 
 
-def _legend_entries(spec: dict) -> list[tuple[str, int, int]]:
-    """(field, entries, longest label) of each legend: a legend's room depends on them.
+#: How finely :func:`layout_key` tells legends apart: by the length of their longest label
+#: in steps of this many characters (a legend beside the plots is that much wider, about
+#: 50 pixels at most within a step), and, for a legend beside the plots, by the number of
+#: entries in steps of this many (a longer list could outgrow the plots' height).
+LEGEND_LABEL_STEP = 8
+LEGEND_ENTRY_STEP = 8
 
-    Entries come from the scale's explicit domain, or else from the data drawn.
+
+def _legend_entries(spec: dict) -> list[tuple]:
+    """How each legend takes room: (field, orient, entries, longest label), the last two
+    in steps (:data:`LEGEND_LABEL_STEP`, :data:`LEGEND_ENTRY_STEP`).
+
+    Entries come from the scale's explicit domain, or else from the data drawn. A legend
+    above or below the plots is counted exactly (each entry may add to its rows).
     """
-    found: dict[str, list[str] | None] = {}
+    config = (spec.get("config") or {}).get("legend") or {}
+    found: dict[str, tuple[str, list[str] | None]] = {}
     for view in _views(spec):
         for holder in [view, *(view.get("layer", []) or [])]:
             for channel, encoding in ((holder.get("encoding") or {}).items()):
@@ -564,18 +620,23 @@ def _legend_entries(spec: dict) -> list[tuple[str, int, int]]:
                         and encoding.get("type") in ("nominal", "ordinal")
                         and encoding.get("legend", {}) is not None
                         and isinstance(encoding.get("field"), str)):
+                    legend = encoding.get("legend") or {}
+                    orient = str(legend.get("orient") or config.get("orient") or "right")
                     domain = (encoding.get("scale") or {}).get("domain")
-                    found[encoding["field"]] = ([str(v) for v in domain]
+                    found[encoding["field"]] = (orient, [str(v) for v in domain]
                                                 if isinstance(domain, list) else None)
     rows = [row for values in (spec.get("datasets") or {}).values() for row in values]
     data = spec.get("data")
     if isinstance(data, dict) and isinstance(data.get("values"), list):
         rows += data["values"]
     entries = []
-    for name, domain in sorted(found.items()):
+    for name, (orient, domain) in sorted(found.items()):
         labels = domain if domain is not None else sorted(
             {str(row.get(name)) for row in rows if isinstance(row, dict) and name in row})
-        entries.append((name, len(labels), max((len(label) for label in labels), default=0)))
+        beside = orient in ("left", "right")
+        count = len(labels) // LEGEND_ENTRY_STEP if beside else len(labels)
+        longest = max((len(label) for label in labels), default=0) // LEGEND_LABEL_STEP
+        entries.append((name, orient, count, longest))
     return entries
 
 
@@ -584,8 +645,10 @@ def layout_key(spec: dict) -> str:
 
     Two specs with the same key differ only in what their texts say and which values they
     draw (another range of years, another measure), not in how many lines of titles, how
-    many plots of which heights, or how many legend entries of which longest label they
-    have: they are drawn the same size, within a few pixels (axis labels of other widths).
+    many plots of which heights, or about how many legend entries of about which longest
+    label they have (:func:`_legend_entries`): they are drawn the same size, within a few
+    pixels (axis labels of other widths) and, beside a legend, up to about 50 pixels wider
+    or narrower (labels of other lengths).
     :func:`fit_height` and :func:`layout_size` draw a chart once per key and reuse the
     result, so an explorer never draws its chart offline on a control change that keeps
     its layout.

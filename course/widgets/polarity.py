@@ -42,7 +42,7 @@ FIRST_YEAR, LAST_YEAR = 1816, 2018
 #: The explorer's chart: two panels, shares over effective poles, sized so that with their
 #: titles and the legend beside them they fit a slide beside the verdict as drawn
 #: (course.widgets.base.fit_for_slides leaves them as they are).
-PLOT_WIDTH, SHARES_HEIGHT, POLES_HEIGHT = 440, 190, 70
+PLOT_WIDTH, SHARES_HEIGHT, POLES_HEIGHT = 420, 190, 70
 
 
 def _label(n_poles: int) -> str:
@@ -241,6 +241,9 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
                                    scale=alt.Scale(zero=True)))
     top_title = alt.TitleParams(top.title.text, subtitle=charts.threshold_note(threshold),
                                 anchor="middle")
+    # The legend to the right of the shares it explains, at the top, where it is seen with
+    # them on a 1366x768 screen; the plots are narrow enough for the chart and its legend
+    # to leave a slide room for the verdict beside them (base.SLIDE_WIDE_CHART).
     chart = finish(alt.vconcat(
         top.properties(width=PLOT_WIDTH, height=SHARES_HEIGHT, title=top_title),
         bottom.properties(width=PLOT_WIDTH, height=POLES_HEIGHT, title=bottom.title.text),
@@ -248,11 +251,8 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
         title=alt.TitleParams(f"Polarity by {name}, {start}–{end}",
                               subtitle=f"Source: {polarity.SOURCES[measure]}",
                               anchor="start"),
-        description=f"Two charts. {top_text} {bottom_text}", width=PLOT_WIDTH)
-    # The legend to the right of the shares it explains, at the top, where it is seen with
-    # them on a 1366x768 screen; the plots are narrow enough for the chart and its legend
-    # to leave a slide room for the verdict beside them (base.SLIDE_WIDE_CHART).
-    chart = chart.configure_legend(labelLimit=400, titleLimit=0, orient="right")
+        description=f"Two charts. {top_text} {bottom_text}", width=PLOT_WIDTH,
+        legend={"orient": "right"})
     details = {"mean_eff_poles": summary["mean_eff_poles"], "mean_con": summary["mean_con"],
                "leader_last": str(last["leader"]), "n_poles_last": n_last, "label": label,
                "eff_poles_last": float(last["eff_poles"]),
