@@ -123,8 +123,8 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     sizes = ({"width": width, "height": height}
              if isinstance(chart, alt.Chart | alt.LayerChart) else {})
     title = wrap_title(title, width)
-    chart = chart.properties(**sizes, title=title, description=description.strip(),
-                             config=config)
+    chart = with_properties(chart, **sizes, title=title, description=description.strip(),
+                            config=config)
     spec = chart.to_dict(validate=False)
     size = len(json.dumps(spec, separators=(",", ":")).encode())
     if size > MAX_SPEC_BYTES:
@@ -171,6 +171,30 @@ def spec_of(chart: Any) -> dict:
     if kept is not None and kept[0]() is chart:
         return kept[1]
     return chart.to_dict(validate=False)
+
+
+def with_properties(chart: Any, **properties) -> Any:
+    """``chart.properties(**properties)``, skipping Altair's schema check when it is off.
+
+    ``properties`` checks each value against the Vega-Lite schema whatever Altair's
+    ``debug_mode``; an explorer redrawing a chart turns that mode off
+    (:meth:`course.widgets.base.Explorer.refresh`), the tests leave it on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point()
+    >>> with_properties(chart, width=200).to_dict()["width"]
+    200
+    """
+    from altair.utils import schemapi
+
+    if schemapi.DEBUG_MODE:
+        return chart.properties(**properties)
+    copy = chart.copy(deep=False)
+    for key, value in properties.items():
+        setattr(copy, key, value)
+    return copy
 
 
 def year_axis(**options) -> alt.Axis:

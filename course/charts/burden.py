@@ -153,7 +153,7 @@ def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.Laye
                + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data
                   else []))
     line = base.mark_line(point=True, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y=alt.Y("y:Q"))
     layers = [zero, line]
     if "p_value" in data:  # the larger points, with a legend that says what they are
         label = "significant (p < 0.05)"
@@ -206,7 +206,7 @@ def scatter_chart(table: pd.DataFrame, year: int) -> alt.Chart:
         y=alt.Y("milex_share_gdp:Q", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=y_domain, nice=False),
                 title="military spending / GDP"),
-        tooltip=["country:N", alt.Tooltip("gdp:Q", format=",.0f"),
+        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("gdp:Q", format=",.0f"),
                  alt.Tooltip("milex_share_gdp:Q", format=".2%", title="burden")],
     )
     return finish(alt.layer(chart, *label_layers(base, x="gdp", label="country")),
@@ -251,7 +251,7 @@ def us_share_chart(shares: pd.DataFrame) -> alt.Chart:
                         legend=alt.Legend(orient="bottom", direction="vertical",
                                           labelLimit=600)),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("us_share:Q", format=".1%"),
-                 "definition:N"],
+                 alt.Tooltip("definition:N")],
     )
     return finish(chart, title=_title("The US share of allied military spending",
                                       "; ".join(sources) or "see the definition"),
@@ -310,10 +310,10 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=fmt)],
     )
     rules = alt.Chart(marks).mark_rule(color=PALETTE[5], strokeDash=[4, 3]).encode(
-        x="year:Q", tooltip=["event:N"])
+        x=alt.X("year:Q"), tooltip=[alt.Tooltip("event:N")])
     texts = [alt.Chart(marks).transform_filter(alt.datum.align == align).mark_text(
         align=align, dx=3 if align == "left" else -3, color=PALETTE[5], fontSize=10).encode(
-        x="year:Q", y=alt.Y("ypix:Q", scale=None), text="event:N")
+        x=alt.X("year:Q"), y=alt.Y("ypix:Q", scale=None), text=alt.Text("event:N"))
         for align in ("left", "right")]
     return finish(alt.layer(line, rules, *texts),
                   title=_title(f"European allies: {label}", source),

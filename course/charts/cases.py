@@ -111,8 +111,10 @@ def shares_chart(shares: pd.DataFrame, title: str = "Shares as the sources state
                             scale=alt.Scale(domain=cases, range=PALETTE[:len(cases)]),
                             legend=alt.Legend(orient="top") if len(cases) > 1 else None),
             opacity=alt.Opacity("shade:Q", scale=None, legend=None),
-            tooltip=["id:N", "case:N", "label:N", "stated:N", "how:N",
-                     alt.Tooltip("value_qualifier:N", title="qualifier"), "source:N"],
+            tooltip=[*(alt.Tooltip(f"{name}:N")
+                       for name in ("id", "case", "label", "stated", "how")),
+                     alt.Tooltip("value_qualifier:N", title="qualifier"),
+                     alt.Tooltip("source:N")],
         ).properties(title=alt.TitleParams(f"{side}: {len(rows)} stated "
                                            f"share{'s' if len(rows) != 1 else ''}",
                                            anchor="start", fontSize=12),
@@ -165,8 +167,9 @@ def isaf_chart(relative: pd.DataFrame, basis: str = "population") -> alt.Chart:
         x=alt.X(f"{column}:Q", title=label),
         color=alt.condition(alt.datum.nation == "United States", alt.value(PALETTE[1]),
                             alt.value(PALETTE[2])),
-        tooltip=["nation:N", "id:N", "as_of:N", alt.Tooltip("troops:Q", format=","),
-                 alt.Tooltip(f"{column}:Q", format=",.1f"), "source:N"],
+        tooltip=[alt.Tooltip("nation:N"), alt.Tooltip("id:N"), alt.Tooltip("as_of:N"),
+                 alt.Tooltip("troops:Q", format=","),
+                 alt.Tooltip(f"{column}:Q", format=",.1f"), alt.Tooltip("source:N")],
     )
     from course.measures.cases import date_label
 

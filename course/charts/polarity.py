@@ -30,6 +30,7 @@ from course.charts.base import (  # noqa: F401
     describe,
     finish,
     series_encoding,
+    with_properties,
     year_axis,
 )
 from course.errors import InputError
@@ -51,7 +52,7 @@ def _done(chart, *, title, description: str, part: bool = False, width: int = 56
           height: int = 300):
     """Finish a chart, or (``part=True``) return ``(chart, description)`` for a compound chart."""
     if part:
-        return chart.properties(title=title, width=width, height=height), description
+        return with_properties(chart, title=title, width=width, height=height), description
     return finish(chart, title=title, description=description, width=width, height=height)
 
 
@@ -156,7 +157,7 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
                 axis=alt.Axis(format=".0%")),
         color=alt.Color("power:N", title="Power (COW code)", scale=colour_scale(domain),
                         sort=domain),
-        **({"detail": "segment:N"} if "segment" in long else {}),
+        **({"detail": alt.Detail("segment:N")} if "segment" in long else {}),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("power:N", title="Power"),
                  alt.Tooltip("share:Q", format=".1%", title="Share")],
     )
@@ -195,7 +196,7 @@ def _threshold_rule(threshold: float) -> alt.Chart:
     rule = pd.DataFrame({"threshold": [threshold],
                          "label": [f"pole threshold: {100 * threshold:.10g}%"]})
     return alt.Chart(rule).mark_rule(color="black", strokeDash=[6, 4], strokeWidth=1.5).encode(
-        y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
+        y=alt.Y("threshold:Q"), tooltip=[alt.Tooltip("label:N", title="Threshold")])
 
 
 def poles_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",
@@ -237,7 +238,7 @@ def poles_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
         + (f" {gap} years lack complete data and are left blank." if gap else "")
     )
     line = alt.Chart(rows).mark_line(point=(last - first) <= 30, color=PALETTE[0]).encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("eff_poles:Q", title="Effective number of poles (1/Σs²)",
                 scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("year:Q", format="d"),
@@ -287,7 +288,7 @@ def leader_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "
         f"{100 * data['lead'].mean():.1f} percentage points."
     )
     chart = alt.Chart(long).mark_line(point=(last - first) <= 30).encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
         **series_encoding("rank", ["Leader", "Second"], title=None),
@@ -343,7 +344,7 @@ def measures_chart(comparison: pd.DataFrame, *, column: str = "eff_poles",
     )
     domain = [MEASURE_SHORT[m] for m in MEASURES]
     chart = alt.Chart(rows).mark_line().encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("value:Q", title=labels[column],
                 axis=alt.Axis(format=".0%") if fmt == ".0%" else alt.Axis()),
         **series_encoding("measure", domain, title="Measure"),

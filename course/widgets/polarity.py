@@ -31,7 +31,7 @@ import altair as alt
 import ipywidgets as widgets
 
 from course.charts import polarity as charts
-from course.charts.base import finish
+from course.charts.base import finish, with_properties
 from course.errors import InputError
 from course.measures import polarity
 from course.widgets.base import Explorer, View
@@ -245,8 +245,9 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
     # them on a 1366x768 screen; the plots are narrow enough for the chart and its legend
     # to leave a slide room for the verdict beside them (base.SLIDE_WIDE_CHART).
     chart = finish(alt.vconcat(
-        top.properties(width=PLOT_WIDTH, height=SHARES_HEIGHT, title=top_title),
-        bottom.properties(width=PLOT_WIDTH, height=POLES_HEIGHT, title=bottom.title.text),
+        with_properties(top, width=PLOT_WIDTH, height=SHARES_HEIGHT, title=top_title),
+        with_properties(bottom, width=PLOT_WIDTH, height=POLES_HEIGHT,
+                        title=bottom.title.text),
         spacing=12),
         title=alt.TitleParams(f"Polarity by {name}, {start}–{end}",
                               subtitle=f"Source: {polarity.SOURCES[measure]}",
