@@ -202,9 +202,9 @@ def year_axis(**options) -> alt.Axis:
 
     Vega-Lite pushes the first and last labels of an axis without padding inside the plot
     (``labelFlush``), where they run into the next label ("19901991"); and a short range
-    would get ticks between years, each labelled with the same year. Here the end labels
-    sit centred on their ticks, ticks fall on whole years only, and labels that would
-    overlap are left out.
+    gets ticks between years (2014.5), each labelled with a year already there. Here the
+    end labels sit centred on their ticks, only whole years are labelled, and labels that
+    would overlap are left out.
 
     Examples
     --------
@@ -213,7 +213,9 @@ def year_axis(**options) -> alt.Axis:
     ('d', False, 1)
     """
     return alt.Axis(**{"format": "d", "labelFlush": False, "tickMinStep": 1,
-                       "labelOverlap": True, **options})
+                       "labelOverlap": True,
+                       "labelExpr": "floor(datum.value) === datum.value ? datum.label : ''",
+                       **options})
 
 
 #: Average width of a character of Vega's default subtitle font (10 px), in pixels.

@@ -344,11 +344,12 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
     where = (f"the United States ranks {int(us[0]) + 1} of {len(ranked)}" if len(us)
              else "the United States is not in this list")
     top = ranked.iloc[0]
+    number = ",.0f" if key == "troops" else ",.1f"  # whole soldiers, or one decimal
     isaf = (_isaf_tables() if tables is None else tables)[0]
     basis_of_date = isaf.loc[isaf["as_of"].astype(str) == str(as_of), "date_basis"]
     on = "On" if len(str(as_of).split("-")) == 3 else "In"  # a day, or only a month
     verdict = (f"{on} {cases.date_label(as_of)}, by {basis}, {where}; the highest is "
-               f"{top['nation']} ({top[column]:,.1f}). Figures from "
+               f"{top['nation']} ({top[column]:{number}}). Figures from "
                f"{ranked['source'].nunique()} cited source(s); each bar's source is in its "
                "tooltip."
                + (f" How the date is known: {basis_of_date.iloc[0]}."
