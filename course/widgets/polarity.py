@@ -39,10 +39,6 @@ from course.widgets.controls import PercentSlider, YearRange
 from course.widgets.typed import format_percent, parse_percent, parse_years
 
 FIRST_YEAR, LAST_YEAR = 1816, 2018
-#: The explorer's chart: two panels, shares over effective poles, sized so that with their
-#: titles and the legend beside them they fit a slide beside the verdict as drawn
-#: (course.widgets.base.fit_for_slides leaves them as they are).
-PLOT_WIDTH, SHARES_HEIGHT, POLES_HEIGHT = 420, 190, 70
 
 
 def _label(n_poles: int) -> str:
@@ -97,6 +93,12 @@ def _added(add) -> tuple[str, ...]:
 def _named(codes) -> str:
     """``("IND",)`` -> ``'India (IND)'``."""
     return ", ".join(f"{polarity.state_name(code)} ({code})" for code in codes)
+
+
+#: The explorer's chart: two panels, shares over effective poles, sized so that with their
+#: titles and the legend beside them they fit a slide beside the verdict as drawn
+#: (course.widgets.base.fit_for_slides leaves them as they are).
+PLOT_WIDTH, SHARES_HEIGHT, POLES_HEIGHT = 420, 190, 70
 
 
 @lru_cache(maxsize=8)
