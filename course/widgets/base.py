@@ -291,6 +291,9 @@ class Explorer:
                 self._error = None
             except CourseError as error:
                 self._current, self._error = None, str(error)
+            except Exception:  # a bug: let it be seen, but do not leave the chart "busy"
+                self._busy(False)
+                raise
         viewed = time.perf_counter()
         with self.chart_output.hold_sync():  # the chart and "not busy" in one message
             self._draw()
