@@ -17,16 +17,21 @@ into the year, percentage and "add states" boxes (``--changes`` times per contro
 For each change it measures, in the page, the time from the input event (its
 ``event.timeStamp``: the key press, click or selection that commits the change) to the last
 change of the explorer's chart: a ``MutationObserver`` on the chart's output records every
-change, and the chart counts as settled when nothing has changed for ``--settle`` ms; the
-figure is taken at the first animation frame after the last change (when it is painted).
+change, and the chart counts as settled when the explorer no longer marks it busy (the
+kernel has sent its last redraw) and nothing has changed for ``--settle`` ms; the figure is
+taken at the first animation frame after the last change (when it is painted).
 It prints the median and the 95th percentile per explorer, against the targets (median
 <= 150 ms, p95 <= 300 ms on an idle 2-core machine), with:
 
 * the kernel-side figure: the explorer's own time per redraw (``view()``, then the chart's
   spec fitted for a slide and sent), read from the timings each explorer writes when
   ``COURSE_EXPLORER_TIMINGS`` names a file (``course.widgets.base.TIMINGS_ENV``);
-* the charts drawn per change (renders of a new chart: more than 1 would mean a queue of
-  settings replayed), and changes that ended in a message instead of a chart.
+* ``draws``: the most charts drawn for one change (more than 1 would mean a queue of
+  settings replayed); ``same``: changes whose setting draws the same chart as before (a
+  year range that adds no data): the chart does not change, so they are left out of the
+  median and p95; a change that ends in a message (the last chart dimmed beside it) counts.
+
+``--from FILE`` prints the table of a saved result again.
 
 ``--load N`` starts N CPU-bound processes (busy loops) for the whole run, as on a shared
 class server, and says so in the output; the load average (``/proc/loadavg``) is printed
@@ -96,7 +101,8 @@ WATCH_JS = r"""
 (explorer) => {
   const chart = explorer.querySelector('.course-explorer-chart');
   const controls = explorer.querySelector('.course-explorer-controls');
-  const state = {armed: false, t0: null, last: null, painted: null, renders: 0, kinds: []};
+  const state = {armed: false, t0: null, last: null, painted: null, renders: 0, kinds: [],
+                 chart: chart};
   const drawn = new WeakSet(Array.from(chart.querySelectorAll('svg.marks')));
   const observer = new MutationObserver(() => {
     if (state.t0 === null) return;
@@ -130,6 +136,7 @@ ARM_JS = """() => Object.assign(window.__courseBench,
 
 SETTLED_JS = """(settle) => { const s = window.__courseBench;
   return s.t0 !== null && s.last !== null && s.painted !== null
+    && !s.chart.classList.contains('course-explorer-busy')
     && performance.now() - s.last >= settle; }"""
 
 RESULT_JS = """() => { const s = window.__courseBench;
@@ -293,7 +300,8 @@ def bench_notebook(page, lab, helpers, path: Path, args, timings: Path) -> list[
         kernel, seen = _read_timings(timings, seen)
         rows.append({"notebook": path.stem, "explorer": name, "samples": samples,
                      "kernel_ms": [line["total_ms"] for line in kernel],
-                     "kernel_view_ms": [line["view_ms"] for line in kernel]})
+                     "kernel_view_ms": [line["view_ms"] for line in kernel],
+                     "kernel_error": [line["error"] for line in kernel]})
         print(_row(rows[-1]), flush=True)
     if not rows:
         print(f"{path.stem:<34} (no explorer)", flush=True)
@@ -302,24 +310,63 @@ def bench_notebook(page, lab, helpers, path: Path, args, timings: Path) -> list[
 
 
 HEADER = (f"{'notebook':<34}{'explorer':<44}{'n':>4}{'median':>8}{'p95':>8}{'max':>8}"
-          f"{'kernel':>8}{'k p95':>7}{'draws':>6}  verdict")
+          f"{'kernel':>8}{'k p95':>7}{'draws':>6}{'same':>6}  verdict")
+
+
+def summary(row: dict) -> dict:
+    """The figures of one explorer's row.
+
+    ``times``: ms from the input event to the chart drawn, for the changes that drew a new
+    chart or a message (a change whose setting draws the same chart as before, such as a
+    year range that adds no data, leaves the chart as it was and is counted as ``same``);
+    ``kernel``: the explorer's ms per redraw that computed a chart; ``draws``: the most
+    charts drawn for one change; ``lost``: changes after which the chart never changed.
+    """
+    samples = row["samples"]
+    timed = [s for s in samples if s["ms"] is not None]
+    drawn = [s for s in timed if s["renders"] or s.get("message")]
+    kernel = [ms for ms, error in zip(row.get("kernel_ms") or [],
+                                      row.get("kernel_error") or [False] * 10**6, strict=False)
+              if not error]
+    return {"times": [s["ms"] for s in drawn], "kernel": kernel,
+            "draws": max((s["renders"] for s in timed), default=0),
+            "same": len(timed) - len(drawn), "lost": len(samples) - len(timed)}
+
+
+def _meets(row: dict) -> bool:
+    times = summary(row)["times"]
+    return bool(times) and statistics.median(times) <= TARGET_MEDIAN_MS \
+        and percentile(times, 0.95) <= TARGET_P95_MS
 
 
 def _row(row: dict) -> str:
-    times = [s["ms"] for s in row["samples"] if s["ms"] is not None]
-    lost = sum(s["ms"] is None for s in row["samples"])
-    draws = [s["renders"] for s in row["samples"] if s["ms"] is not None]
-    kernel = row.get("kernel_ms") or []
+    figures = summary(row)
+    times, kernel, lost = figures["times"], figures["kernel"], figures["lost"]
     name = (row["explorer"] or "")[:42]
     if not times:
         return f"{row['notebook']:<34}{name:<44}{0:>4}  no change measured ({lost} lost)"
     median, p95 = statistics.median(times), percentile(times, 0.95)
-    ok = median <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS
     k_median = f"{statistics.median(kernel):8.0f}" if kernel else f"{'-':>8}"
     k_p95 = f"{percentile(kernel, 0.95):7.0f}" if kernel else f"{'-':>7}"
     return (f"{row['notebook']:<34}{name:<44}{len(times):>4}{median:8.0f}{p95:8.0f}"
-            f"{max(times):8.0f}{k_median}{k_p95}{max(draws, default=0):>6}  "
-            f"{'meets' if ok else 'OVER'} target" + (f"; {lost} never redrew" if lost else ""))
+            f"{max(times):8.0f}{k_median}{k_p95}{figures['draws']:>6}{figures['same']:>6}  "
+            f"{'meets' if _meets(row) else 'OVER'} target"
+            + (f"; {lost} never redrew" if lost else ""))
+
+
+def report(rows: list[dict], started: str, ended: str, load: int, notebooks: int) -> None:
+    """Print the table and the closing line (also for ``--from`` a saved result)."""
+    print(HEADER)
+    for row in rows:
+        print(_row(row) if row["explorer"] else
+              f"{row['notebook']:<34} " + ("(no explorer)" if not row.get("failed")
+                                           else f"failed: {row['failed'].splitlines()[0]}"))
+    measured = [r for r in rows if r["explorer"]]
+    over = [r for r in measured if not _meets(r)]
+    print(f"\n{len(measured)} explorers in {notebooks} notebooks; load average {started} at "
+          f"start, {ended} at the end, with {load} CPU-bound process(es) beside; "
+          f"targets (idle 2-core machine): median <= {TARGET_MEDIAN_MS:.0f} ms, "
+          f"p95 <= {TARGET_P95_MS:.0f} ms; {len(over)} over")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,7 +379,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="changes per control (default 3)")
     parser.add_argument("--settle", type=float, default=400.0,
                         help="ms without a change after which a chart counts as drawn")
+    parser.add_argument("--from", dest="saved", type=Path, default=None,
+                        help="print the table of a saved result (benchmarks/results/...json)")
     args = parser.parse_args(argv)
+    if args.saved:
+        saved = json.loads(args.saved.read_text())
+        report(saved["rows"], *saved["load_average"], saved["load"],
+               len({row["notebook"] for row in saved["rows"]}))
+        return 0
 
     conftest = _load(BROWSER_TESTS / "conftest.py", "_bench_browser_conftest")
     helpers = _load(BROWSER_TESTS / "test_lessons_in_jupyterlab.py", "_bench_lessons")
@@ -359,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
                         executable_path=str(conftest.CHROMIUM), headless=True,
                         args=conftest.CHROMIUM_ARGS)
                     print(f"load average at start {started}; {args.load} CPU-bound "
-                          f"process(es) beside; {os.cpu_count()} cores\n{HEADER}", flush=True)
+                          f"process(es) beside; {os.cpu_count()} cores; as measured:\n{HEADER}",
+                          flush=True)
                     for path in paths:
                         context = browser.new_context(viewport={"width": 1366, "height": 768})
                         page = context.new_page()
@@ -387,24 +442,14 @@ def main(argv: list[str] | None = None) -> int:
             process.kill()
             process.wait()
     ended = load_average()
-    measured = [r for r in rows if r["explorer"]]
-    over = [r for r in measured if not _meets(r)]
-    print(f"\n{len(measured)} explorers in {len(paths)} notebooks; load average {started} at "
-          f"start, {ended} at the end, with {args.load} CPU-bound process(es) beside; "
-          f"targets (idle 2-core machine): median <= {TARGET_MEDIAN_MS:.0f} ms, "
-          f"p95 <= {TARGET_P95_MS:.0f} ms; {len(over)} over")
+    print()
+    report(rows, started, ended, args.load, len(paths))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     name = "explorers-browser" + (f"-load{args.load}" if args.load else "") + ".json"
     (out / name).write_text(json.dumps({"load_average": [started, ended], "load": args.load,
                                         "rows": rows}, indent=1))
     return 0
-
-
-def _meets(row: dict) -> bool:
-    times = [s["ms"] for s in row["samples"] if s["ms"] is not None]
-    return bool(times) and statistics.median(times) <= TARGET_MEDIAN_MS \
-        and percentile(times, 0.95) <= TARGET_P95_MS
 
 
 if __name__ == "__main__":
