@@ -48,6 +48,7 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import os
@@ -108,6 +109,9 @@ BUSY_AFTER_MS = 300
 #: Changes that reach the kernel less than this long after a redraw ended are merged into
 #: one redraw of the latest setting (they were queued while the kernel was drawing).
 MERGE_WITHIN_S = 0.05
+#: An explorer is idle this long after a redraw before it does the work its first visits of
+#: other settings will need (``Explorer(warm=...)``), one piece at a time.
+WARM_AFTER_S = 0.5
 #: Set to a file name, each redraw appends one JSON line with its timings in ms
 #: (``benchmarks/bench_explorers_browser.py`` reads it); unset, nothing is written.
 TIMINGS_ENV = "COURSE_EXPLORER_TIMINGS"
@@ -205,10 +209,15 @@ class Explorer:
     rows : list of list of str, optional
         The controls' names, row by row, to keep related controls together (e.g. the
         set of powers beside the states added to it). Default: one row that wraps.
+    warm : iterable of callables, optional
+        Work a later change will need (computing a measure's series, say), each a
+        function of no arguments: in a kernel, they are called one at a time while the
+        explorer is idle (:data:`WARM_AFTER_S` after its last redraw), so that the first
+        visit of a setting does not wait for them. Not called in plain Python.
     """
 
     def __init__(self, view: Callable[..., View], controls: Mapping[str, widgets.Widget],
-                 title: str = "", rows: list[list[str]] | None = None):
+                 title: str = "", rows: list[list[str]] | None = None, warm=()):
         self.view = view
         self.controls = dict(controls)
         self.title = title
@@ -235,6 +244,10 @@ class Explorer:
             names = ["value", "error"] if control.has_trait("error") else ["value"]
             control.observe(self._on_change, names=names)
         self.refresh()
+        self._warm = list(warm)
+        loop = _event_loop()
+        if self._warm and loop is not None:
+            loop.call_later(WARM_AFTER_S, self._warm_next)
 
     @property
     def current(self) -> View | None:
@@ -330,6 +343,20 @@ class Explorer:
     def _run_pending(self) -> None:
         self._pending = None
         self.refresh()
+
+    def _warm_next(self) -> None:
+        """Do one piece of :attr:`_warm` if the explorer is idle; then come back for more."""
+        loop = _event_loop()
+        idle_for = time.monotonic() - self._drawn_at
+        if self._pending is not None or idle_for < WARM_AFTER_S:
+            loop.call_later(WARM_AFTER_S - min(idle_for, WARM_AFTER_S) + 0.01,
+                            self._warm_next)
+            return
+        work = self._warm.pop(0)
+        with contextlib.suppress(CourseError):  # a setting without data: nothing to keep
+            work()
+        if self._warm:
+            loop.call_later(0.05, self._warm_next)
 
     def _busy(self, busy: bool) -> None:
         if busy:

@@ -284,7 +284,13 @@ def nato_explorer(tables: dict | None = None, measure: str | None = None,
                                        description="without the US (rank correlations)"),
     }
     view = nato_view if tables is None else functools.partial(nato_view, tables=tables)
-    return Explorer(view, controls, title="NATO burden-sharing in the data")
+    # Each measure's full series is computed on its first visit (the yearly rank
+    # correlations take a few hundred milliseconds): compute them while the student reads.
+    tables_id = _register(_course_tables() if tables is None else tables)
+    warm = [functools.partial(_series, key, tables_id, without)
+            for key in NATO_MEASURES.values()
+            for without in ((False, True) if key.startswith("correlation") else (False,))]
+    return Explorer(view, controls, title="NATO burden-sharing in the data", warm=warm)
 
 
 # --- Afghanistan: ISAF contributions relative to size -----------------------------------

@@ -140,3 +140,53 @@ def test_a_change_that_keeps_the_layout_draws_nothing_offline(shell, monkeypatch
         slider.value = n
     assert len(explorer.chart_output.outputs) == 1
     assert len(drawn) == first, f"{len(drawn) - first} offline drawings for 5 changes"
+
+
+def test_work_for_later_visits_is_done_while_the_explorer_is_idle(shell):
+    done: list[str] = []
+    slider = widgets.IntSlider(value=3, min=0, max=20)
+    warm = [lambda: done.append("a"), lambda: done.append("b")]
+
+    async def session():
+        Explorer(_line_view, {"n": slider}, warm=warm)
+        await asyncio.sleep(base.WARM_AFTER_S / 2)
+        seen_early = list(done)
+        slider.value = 5  # the student is busy: the work waits
+        await asyncio.sleep(base.WARM_AFTER_S / 2 + 0.05)
+        seen_after_change = list(done)
+        await asyncio.sleep(base.WARM_AFTER_S + 0.3)
+        return seen_early, seen_after_change
+
+    early, after_change = asyncio.run(session())
+    assert early == [] and after_change == []
+    assert done == ["a", "b"]
+
+
+def test_in_plain_python_the_work_for_later_is_left_alone():
+    done: list[str] = []
+    Explorer(_line_view, {"n": widgets.IntSlider(value=3, min=0, max=20)},
+             warm=[lambda: done.append("a")])
+    time.sleep(base.WARM_AFTER_S + 0.1)
+    assert done == []
+
+
+def test_the_nato_explorer_computes_its_other_measures_while_idle(monkeypatch):
+    from course.widgets import burden
+
+    computed = []
+    real = burden._series
+    monkeypatch.setattr(burden, "_series",
+                        lambda key, tables_id, without=False: computed.append((key, without))
+                        or real(key, tables_id, without))
+
+    async def session():
+        burden.nato_explorer()
+        for _ in range(400):  # up to 20 s on a busy machine
+            await asyncio.sleep(0.05)
+            if len({key for key, _ in computed}) == len(burden.NATO_MEASURES):
+                break
+
+    asyncio.run(session())
+    keys = {key for key, _ in computed}
+    assert keys == set(burden.NATO_MEASURES.values())
+    assert ("correlation", True) in computed
