@@ -109,9 +109,17 @@ BUSY_AFTER_MS = 300
 #: Changes that reach the kernel less than this long after a redraw ended are merged into
 #: one redraw of the latest setting (they were queued while the kernel was drawing).
 MERGE_WITHIN_S = 0.05
-#: An explorer is idle this long after a redraw before it does the work its first visits of
-#: other settings will need (``Explorer(warm=...)``), one piece at a time.
-WARM_AFTER_S = 0.5
+#: Explorers have been left alone this long (no change to any of them) before one does the
+#: work its first visits of other settings will need (``Explorer(warm=...)``), one piece at
+#: a time, so that the work never delays what a student is doing in another explorer.
+WARM_AFTER_S = 1.0
+#: time.monotonic() of the last change or redraw of any explorer in this kernel.
+_last_activity = float("-inf")
+
+
+def _active() -> None:
+    global _last_activity
+    _last_activity = time.monotonic()
 #: Set to a file name, each redraw appends one JSON line with its timings in ms
 #: (``benchmarks/bench_explorers_browser.py`` reads it); unset, nothing is written.
 TIMINGS_ENV = "COURSE_EXPLORER_TIMINGS"
@@ -212,8 +220,8 @@ class Explorer:
     warm : iterable of callables, optional
         Work a later change will need (computing a measure's series, say), each a
         function of no arguments: in a kernel, they are called one at a time while the
-        explorer is idle (:data:`WARM_AFTER_S` after its last redraw), so that the first
-        visit of a setting does not wait for them. Not called in plain Python.
+        explorers are left alone (no change to any for :data:`WARM_AFTER_S`), so that the
+        first visit of a setting does not wait for them. Not called in plain Python.
     """
 
     def __init__(self, view: Callable[..., View], controls: Mapping[str, widgets.Widget],
@@ -312,6 +320,7 @@ class Explorer:
             self._draw()
             self._busy(False)
         self._drawn_at = time.monotonic()
+        _active()
         self._log_timing(began, viewed)
         return self._current
 
@@ -333,6 +342,7 @@ class Explorer:
         if loop is None:  # plain Python (tests, scripts): at once
             self.refresh()
             return
+        _active()
         self._busy(True)
         wait = self._drawn_at + MERGE_WITHIN_S - time.monotonic()
         if self._pending is None and wait <= 0:  # nothing queued: draw at once
@@ -345,9 +355,9 @@ class Explorer:
         self.refresh()
 
     def _warm_next(self) -> None:
-        """Do one piece of :attr:`_warm` if the explorer is idle; then come back for more."""
+        """Do one piece of :attr:`_warm` if explorers are idle; then come back for more."""
         loop = _event_loop()
-        idle_for = time.monotonic() - self._drawn_at
+        idle_for = time.monotonic() - max(self._drawn_at, _last_activity)
         if self._pending is not None or idle_for < WARM_AFTER_S:
             loop.call_later(WARM_AFTER_S - min(idle_for, WARM_AFTER_S) + 0.01,
                             self._warm_next)

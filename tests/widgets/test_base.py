@@ -190,3 +190,22 @@ def test_the_nato_explorer_computes_its_other_measures_while_idle(monkeypatch):
     keys = {key for key, _ in computed}
     assert keys == set(burden.NATO_MEASURES.values())
     assert ("correlation", True) in computed
+
+
+def test_the_work_for_later_waits_while_another_explorer_is_used(shell):
+    done: list[str] = []
+    other = widgets.IntSlider(value=3, min=0, max=40)
+
+    async def session():
+        Explorer(_line_view, {"n": widgets.IntSlider(value=3, min=0, max=20)},
+                 warm=[lambda: done.append("a")])
+        Explorer(_line_view, {"n": other})
+        for n in range(4, 4 + int(3 * base.WARM_AFTER_S / 0.2)):  # a student at work
+            other.value = n
+            await asyncio.sleep(0.2)
+        busy_while_used = list(done)
+        await asyncio.sleep(base.WARM_AFTER_S + 0.3)
+        return busy_while_used
+
+    assert asyncio.run(session()) == []
+    assert done == ["a"]
