@@ -111,8 +111,9 @@ BUSY_AFTER_MS = 300
 MERGE_WITHIN_S = 0.05
 #: Explorers have been left alone this long (no change to any of them) before one does the
 #: work its first visits of other settings will need (``Explorer(warm=...)``), one piece at
-#: a time, so that the work never delays what a student is doing in another explorer.
-WARM_AFTER_S = 1.0
+#: a time: a student reading, or the pause between two clicks, is time enough, and a change
+#: made while a piece runs waits for that piece only.
+WARM_AFTER_S = 0.3
 #: time.monotonic() of the last change or redraw of any explorer in this kernel.
 _last_activity = float("-inf")
 
