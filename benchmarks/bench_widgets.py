@@ -1,12 +1,19 @@
-"""How long does a claim explorer take from a control change to the new chart spec?
+"""How long does a claim explorer's kernel take from a control change to the message it sends?
 
 Finds every function named ``*_explorer`` in the modules of ``course.widgets`` that can
 be called without arguments and returns a :class:`course.widgets.base.Explorer`, so the
 explorers other lessons add are timed too. For each explorer it sets every control to a
 few other values in turn (options of a dropdown, ends and middle of a slider) and times
-``control.value = new`` (which recomputes the view) plus ``chart.to_dict()`` (what the
-notebook sends to the browser). The first change of each control is a warm-up and is
-not counted, so one-off loading of data is left out; everything else is a fresh setting.
+what the kernel does for that change in JupyterLab: ``control.value = new`` (which
+recomputes the view), then the chart's outputs as the explorer sends them
+(:meth:`~course.widgets.base.Explorer.chart_outputs`: the spec, fitted to share a slide
+with the controls and verdict) serialised to JSON. The first change of each control is a
+warm-up and is not counted, so one-off loading of data is left out; everything else is a
+fresh setting.
+
+This is the kernel's share only. What a student waits for also includes the message's
+way to the browser and the drawing of the chart there:
+``benchmarks/bench_explorers_browser.py`` measures that, in JupyterLab in Chromium.
 
 Usage (from the project root)::
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import statistics
 import sys
@@ -88,8 +96,7 @@ def time_explorer(factory) -> dict:
         for i, value in enumerate(candidate_values(control)):
             began, began_cpu = time.perf_counter(), time.process_time()
             control.value = value
-            if explorer.current is not None:
-                explorer.current.chart.to_dict()
+            json.dumps(explorer.chart_outputs())  # what the kernel sends the browser
             elapsed = 1000 * (time.perf_counter() - began)
             elapsed_cpu = 1000 * (time.process_time() - began_cpu)
             if explorer.current is None:

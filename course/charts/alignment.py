@@ -144,7 +144,8 @@ def era_chart(eras: pd.DataFrame, *, column: str = "share_both",
         tooltip=[alt.Tooltip("era:N"), alt.Tooltip("value:Q", format=fmt, title=axis), *extra],
     )
     if labels:
-        bars = alt.layer(bars, bars.mark_text(dy=-6, color=PALETTE[7]).encode(text="label:N"))
+        bars = alt.layer(bars, bars.mark_text(dy=-6, color=PALETTE[7]).encode(
+            text=alt.Text("label:N")))
     return _done(part=part, chart=bars, title=_title(title),
                  description=description, width=420, height=260)
 
@@ -301,7 +302,7 @@ def timeline_chart(panel: pd.DataFrame, *, start: int | None = None,
     bars = alt.Chart(allied).mark_bar(color=PALETTE[2], opacity=0.7, height=9).encode(
         x=alt.X("from:Q", title="Year", axis=alt.Axis(format="d"),
                 scale=alt.Scale(domain=[first, last + 1])),
-        x2="to:Q", y=y,
+        x2=alt.X2("to:Q"), y=y,
         tooltip=[alt.Tooltip("dyad:N"), alt.Tooltip("from:Q", format="d", title="Allied from"),
                  alt.Tooltip("to:Q", format="d", title="until (exclusive)"),
                  alt.Tooltip("years:Q", title="Years")],

@@ -81,7 +81,8 @@ def colour_scale(domain: list[str] | None = None) -> alt.Scale:
     return alt.Scale(range=PALETTE)
 
 
-def finish(chart: Any, *, title: str, description: str, width: int = 560, height: int = 300):
+def finish(chart: Any, *, title: str, description: str, width: int = 560, height: int = 300,
+           legend: dict | None = None):
     """Give ``chart`` its title, text description, palette and size, and check its size.
 
     Parameters
@@ -94,10 +95,13 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
         used as ARIA label and as alt text in handouts. Must not be empty.
     width, height : int
         Size in pixels for single-view charts (ignored for compound charts).
+    legend : dict, optional
+        More of Vega-Lite's legend settings for the whole chart (``{"orient": "right"}``).
 
     Returns
     -------
-    The same chart, configured.
+    The same chart, configured. Its spec, computed here for the checks, is kept for
+    :func:`spec_of` (an explorer sends it without building it again).
 
     Raises
     ------
@@ -106,15 +110,21 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     """
     if not description or not description.strip():
         raise InputError("every course chart needs a non-empty text description (alt text)")
-    if isinstance(chart, alt.Chart | alt.LayerChart):
-        chart = chart.properties(width=width, height=height)
-    title = wrap_title(title, width)
-    chart = chart.properties(title=title, description=description.strip())
+    # One copy of the chart with everything set: each Altair call copies a compound chart
+    # and its parts again, which is most of the time an explorer takes to redraw.
+    given = chart.config
+    config = alt.Config() if given is alt.Undefined else given.copy(deep=False)
+    config["range"] = alt.RangeConfig(category=PALETTE)
+    config["view"] = alt.ViewConfig(stroke=None)
     # Vega cuts axis labels at 180 px and legend labels at 160 px with "…"; course labels
     # (alliances with their members, definitions of a measure) are longer and must be read.
-    chart = (chart.configure_range(category=PALETTE).configure_view(stroke=None)
-             .configure_axis(labelLimit=400, titleLimit=0)
-             .configure_legend(labelLimit=400, titleLimit=0))
+    config["axis"] = alt.AxisConfig(labelLimit=400, titleLimit=0)
+    config["legend"] = alt.LegendConfig(labelLimit=400, titleLimit=0, **(legend or {}))
+    sizes = ({"width": width, "height": height}
+             if isinstance(chart, alt.Chart | alt.LayerChart) else {})
+    title = wrap_title(title, width)
+    chart = with_properties(chart, **sizes, title=title, description=description.strip(),
+                            config=config)
     spec = chart.to_dict(validate=False)
     size = len(json.dumps(spec, separators=(",", ":")).encode())
     if size > MAX_SPEC_BYTES:
@@ -125,7 +135,87 @@ def finish(chart: Any, *, title: str, description: str, width: int = 560, height
     problems = legend_problems(spec)
     if problems:
         raise InputError("; ".join(problems))
+    _remember_spec(chart, spec)
     return chart
+
+
+#: The specs :func:`finish` computed, by the id of the chart (with a weak reference to it,
+#: so a reused id is never mistaken for the chart): the most recent few.
+_SPECS: dict[int, tuple[Any, dict]] = {}
+
+
+def _remember_spec(chart: Any, spec: dict) -> None:
+    import weakref
+
+    with contextlib.suppress(TypeError):  # an object without weak references: not kept
+        _SPECS[id(chart)] = (weakref.ref(chart), spec)
+        while len(_SPECS) > 32:
+            _SPECS.pop(next(iter(_SPECS)))
+
+
+def spec_of(chart: Any) -> dict:
+    """The chart's Vega-Lite spec, as :func:`finish` computed it if it finished this chart.
+
+    Not validated against the schema again (course charts are, in the tests). The dict
+    may be shared: do not change it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = finish(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"),
+    ...                title="T", description="One point.")
+    >>> spec_of(chart) == chart.to_dict()
+    True
+    """
+    kept = _SPECS.get(id(chart))
+    if kept is not None and kept[0]() is chart:
+        return kept[1]
+    return chart.to_dict(validate=False)
+
+
+def with_properties(chart: Any, **properties) -> Any:
+    """``chart.properties(**properties)``, skipping Altair's schema check when it is off.
+
+    ``properties`` checks each value against the Vega-Lite schema whatever Altair's
+    ``debug_mode``; an explorer redrawing a chart turns that mode off
+    (:meth:`course.widgets.base.Explorer.refresh`), the tests leave it on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point()
+    >>> with_properties(chart, width=200).to_dict()["width"]
+    200
+    """
+    from altair.utils import schemapi
+
+    if schemapi.DEBUG_MODE:
+        return chart.properties(**properties)
+    copy = chart.copy(deep=False)
+    for key, value in properties.items():
+        setattr(copy, key, value)
+    return copy
+
+
+def year_axis(**options) -> alt.Axis:
+    """An axis of years drawn as whole years ("1990"), each label clear of its neighbours.
+
+    Vega-Lite pushes the first and last labels of an axis without padding inside the plot
+    (``labelFlush``), where they run into the next label ("19901991"); and a short range
+    gets ticks between years (2014.5), each labelled with a year already there. Here the
+    end labels sit centred on their ticks, only whole years are labelled, and labels that
+    would overlap are left out.
+
+    Examples
+    --------
+    >>> axis = year_axis(title="Year").to_dict()
+    >>> axis["format"], axis["labelFlush"], axis["tickMinStep"]
+    ('d', False, 1)
+    """
+    return alt.Axis(**{"format": "d", "labelFlush": False, "tickMinStep": 1,
+                       "labelOverlap": True,
+                       "labelExpr": "floor(datum.value) === datum.value ? datum.label : ''",
+                       **options})
 
 
 #: Average width of a character of Vega's default subtitle font (10 px), in pixels.
@@ -485,7 +575,11 @@ def _wrap_y_title(view: dict) -> None:
 
 
 def drawn_size(spec: dict) -> tuple[float, float]:
-    """Width and height of a Vega-Lite spec as drawn (vl-convert, offline), in pixels."""
+    """Width and height of a Vega-Lite spec as drawn (vl-convert, offline), in pixels.
+
+    This draws the chart (tens to hundreds of milliseconds, more on a busy machine): code
+    that runs on every control change uses :func:`layout_size` instead.
+    """
     import re
 
     import vl_convert as vlc
@@ -493,6 +587,157 @@ def drawn_size(spec: dict) -> tuple[float, float]:
     svg = vlc.vegalite_to_svg(spec, vl_version="5.20")
     found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     return float(found.group(1)), float(found.group(2))
+
+
+#: Keys whose values are free text or data (titles, field names, domains, expressions):
+#: what they say changes from one setting of an explorer to the next, while the space they
+#: take does not (a title is one line whatever its years), so :func:`layout_key` keeps only
+#: their shape — how many lines, how many values.
+_FREE_TEXT_KEYS = frozenset({
+    "title", "subtitle", "text", "field", "domain", "values", "datum", "filter", "calculate",
+    "expr", "test", "as", "labelExpr", "oneOf", "equal", "lookup", "fields", "sort", "range",
+})
+#: Keys left out of a layout: the data, names Altair numbers per session, what is not drawn.
+_NOT_LAYOUT_KEYS = frozenset({"datasets", "data", "description", "$schema", "usermeta",
+                              "tooltip", "name", "views", "from"})
+
+
+def _shape(value):
+    """``value`` with every string and number replaced by a placeholder (lists keep lengths)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in sorted(value.items())
+                if key not in _NOT_LAYOUT_KEYS}
+    if isinstance(value, list | tuple):
+        return [_shape(item) for item in value]
+    return "~" if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+
+
+def _layout(value):
+    """``value`` with the free text and data of :data:`_FREE_TEXT_KEYS` reduced to shapes."""
+    if isinstance(value, dict):
+        return {k: (_shape(v) if k in _FREE_TEXT_KEYS else _layout(v))
+                for k, v in sorted(value.items()) if k not in _NOT_LAYOUT_KEYS}
+    if isinstance(value, list | tuple):
+        return [_layout(item) for item in value]
+    return value
+
+
+#: How finely :func:`layout_key` tells legends apart: by the length of their longest label
+#: in steps of this many characters (a legend beside the plots is that much wider, about
+#: 50 pixels at most within a step), and, for a legend beside the plots, by the number of
+#: entries in steps of this many (a longer list could outgrow the plots' height).
+LEGEND_LABEL_STEP = 8
+LEGEND_ENTRY_STEP = 8
+
+
+def _legend_entries(spec: dict) -> list[tuple]:
+    """How each legend takes room: (field, orient, entries, longest label), the last two
+    in steps (:data:`LEGEND_LABEL_STEP`, :data:`LEGEND_ENTRY_STEP`).
+
+    Entries come from the scale's explicit domain, or else from the data drawn. A legend
+    above or below the plots is counted exactly (each entry may add to its rows).
+    """
+    config = (spec.get("config") or {}).get("legend") or {}
+    found: dict[str, tuple[str, list[str] | None]] = {}
+    for view in _views(spec):
+        for holder in [view, *(view.get("layer", []) or [])]:
+            for channel, encoding in ((holder.get("encoding") or {}).items()):
+                if (channel in LEGEND_CHANNELS and isinstance(encoding, dict)
+                        and encoding.get("type") in ("nominal", "ordinal")
+                        and encoding.get("legend", {}) is not None
+                        and isinstance(encoding.get("field"), str)):
+                    legend = encoding.get("legend") or {}
+                    orient = str(legend.get("orient") or config.get("orient") or "right")
+                    domain = (encoding.get("scale") or {}).get("domain")
+                    found[encoding["field"]] = (orient, [str(v) for v in domain]
+                                                if isinstance(domain, list) else None)
+    rows = [row for values in (spec.get("datasets") or {}).values() for row in values]
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        rows += data["values"]
+    entries = []
+    for name, (orient, domain) in sorted(found.items()):
+        labels = domain if domain is not None else sorted(
+            {str(row.get(name)) for row in rows if isinstance(row, dict) and name in row})
+        beside = orient in ("left", "right")
+        count = len(labels) // LEGEND_ENTRY_STEP if beside else len(labels)
+        longest = max((len(label) for label in labels), default=0) // LEGEND_LABEL_STEP
+        entries.append((name, orient, count, longest))
+    return entries
+
+
+def layout_key(spec: dict) -> str:
+    """What decides how much room a chart takes beside its plots, as a string.
+
+    Two specs with the same key differ only in what their texts say and which values they
+    draw (another range of years, another measure), not in how many lines of titles, how
+    many plots of which heights, or about how many legend entries of about which longest
+    label they have (:func:`_legend_entries`): they are drawn the same size, within a few
+    pixels (axis labels of other widths) and, beside a legend, up to about 50 pixels wider
+    or narrower (labels of other lengths).
+    :func:`fit_height` and :func:`layout_size` draw a chart once per key and reuse the
+    result, so an explorer never draws its chart offline on a control change that keeps
+    its layout.
+
+    Examples
+    --------
+    >>> def spec(years):
+    ...     return {"title": f"Shares, {years}", "mark": "line", "height": 300,
+    ...             "encoding": {"x": {"field": "year", "type": "quantitative",
+    ...                                "scale": {"domain": [int(years[:4]), 2016]}}},
+    ...             "data": {"values": [{"year": 1990}]}}
+    >>> layout_key(spec("1990–2016")) == layout_key(spec("2000–2016"))
+    True
+    >>> layout_key(spec("1990–2016")) == layout_key({**spec("1990–2016"), "height": 200})
+    False
+    """
+    return json.dumps([_layout(spec), _legend_entries(spec)], sort_keys=True,
+                      separators=(",", ":"), default=str)
+
+
+#: Layouts already drawn: key -> drawn (width, height); key and limit -> the scale
+#: :func:`fit_height` chose. Bounded: a session meets a few dozen layouts.
+_SIZES: dict[str, tuple[float, float]] = {}
+_SCALES: dict[tuple[str, float], float] = {}
+_CACHE_LIMIT = 512
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def layout_size(spec: dict, key: str | None = None) -> tuple[float, float]:
+    """:func:`drawn_size`, drawn once per :func:`layout_key` and then remembered.
+
+    Examples
+    --------
+    >>> spec = {"mark": "point", "width": 100, "height": 80,
+    ...         "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x",
+    ...         "type": "quantitative"}}}
+    >>> layout_size(spec) == layout_size({**spec, "data": {"values": [{"x": 5}]}})
+    True
+    """
+    key = layout_key(spec) if key is None else key
+    if key not in _SIZES:
+        _remember(_SIZES, key, drawn_size(spec))
+    return _SIZES[key]
+
+
+def _scaled(spec: dict, scale: float) -> dict:
+    """A copy of ``spec`` with every plot's height scaled (see :func:`fit_height`)."""
+    import copy
+
+    if scale >= 1.0:
+        return spec
+    fitted = copy.deepcopy(spec)
+    for view in _views(fitted):
+        if isinstance(view.get("height"), int | float):
+            floor = SLIDE_MIN_SCALE_ROWS if _has_rows(view) else SLIDE_MIN_SCALE
+            view["height"] = round(view["height"] * max(scale, floor))
+            _wrap_y_title(view)
+    return fitted
 
 
 def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
@@ -507,6 +752,10 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     longer than a plot add to its height, so the fit is measured up to three times).
     A spec already low enough is returned as it is.
 
+    The factor is worked out once per layout (:func:`layout_key`) and limit, by drawing
+    the chart offline, and reused for every later chart of that layout: an explorer's
+    control change that keeps the layout draws nothing offline.
+
     Examples
     --------
     >>> spec = {"vconcat": [{"mark": "line", "height": 300}, {"mark": "bar", "height": 200}]}
@@ -516,9 +765,14 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     >>> fit_height(spec, 440, size=(600, 400)) is spec
     True
     """
-    import copy
-
-    height = (size or drawn_size(spec))[1]
+    remembered = size is None and measure
+    if remembered:
+        key = layout_key(spec)
+        scale = _SCALES.get((key, float(limit)))
+        if scale is not None:
+            return _scaled(spec, scale)
+        size = layout_size(spec, key)
+    height = size[1]
     plots = _plot_height(spec)
     fitted, scale = spec, 1.0
     for _attempt in range(3):
@@ -526,15 +780,12 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
             break
         overhead = height - plots * scale
         scale = max(SLIDE_MIN_SCALE, min(scale, (limit - overhead) / plots))
-        fitted = copy.deepcopy(spec)
-        for view in _views(fitted):
-            if isinstance(view.get("height"), int | float):
-                floor = SLIDE_MIN_SCALE_ROWS if _has_rows(view) else SLIDE_MIN_SCALE
-                view["height"] = round(view["height"] * max(scale, floor))
-                _wrap_y_title(view)
+        fitted = _scaled(spec, scale)
         if not measure:
             break
         height = drawn_size(fitted)[1]
+    if remembered:
+        _remember(_SCALES, (key, float(limit)), scale)
     return fitted
 
 

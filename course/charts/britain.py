@@ -23,7 +23,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from course.charts.base import POWER_COLOURS, finish
+from course.charts.base import POWER_COLOURS, finish, year_axis
 from course.errors import InputError
 from course.measures import britain
 
@@ -142,7 +142,7 @@ def disputes_timeline_chart(listed: pd.DataFrame, crises: pd.DataFrame | None = 
     bars = alt.Chart(data).mark_bar(height=14, stroke="white").encode(
         x=alt.X("strtyr:Q", title="year", scale=alt.Scale(domain=[start, end + 1]),
                 axis=alt.Axis(format="d")),
-        x2="end_bar:Q",
+        x2=alt.X2("end_bar:Q"),
         y=alt.Y("opponent:N", sort=opponents, title=None),
         color=alt.Color("hostility:N", scale=alt.Scale(
             domain=levels, range=["#cccccc", "#F0E442", "#E69F00", "#D55E00", "#000000"]),
@@ -164,12 +164,12 @@ def disputes_timeline_chart(listed: pd.DataFrame, crises: pd.DataFrame | None = 
         marks["label"] = marks["event"].str.split(" ").str[0]
         marks["in dispute data"] = marks["in_mid"].map({True: "yes", False: "no"})
         marks = marks.drop(columns=["in_mid"])
-        base = alt.Chart(marks).encode(x="year:Q", y=alt.Y("opponent:N", sort=opponents))
+        base = alt.Chart(marks).encode(x=alt.X("year:Q"), y=alt.Y("opponent:N", sort=opponents))
         layers.append(base.mark_point(shape="diamond", size=120, filled=True,
                                       color="#0072B2").encode(
             tooltip=[alt.Tooltip("event:N"), alt.Tooltip("date:N"),
                      alt.Tooltip("in dispute data:N")]))
-        layers.append(base.mark_text(dy=-14, fontSize=10).encode(text="label:N"))
+        layers.append(base.mark_text(dy=-14, fontSize=10).encode(text=alt.Text("label:N")))
         found = marks.loc[marks["in dispute data"] == "yes", "label"].tolist()
         description += (f" Diamonds mark the crises ({', '.join(marks['label'])}); "
                         f"{len(found)} of {len(marks)} match a dispute starting the same year.")
@@ -205,7 +205,7 @@ def capability_chart(series: pd.DataFrame, measure: str, crossings: list | None 
     share = spec.unit.startswith("share of")
     axis_title = spec.label if share and "share" in spec.label else f"{spec.label} ({spec.unit})"
     lines = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+        x=alt.X("year:Q", axis=year_axis(), title="year",
                 scale=alt.Scale(nice=False, zero=False)),  # no 1915 after 1914 data
         y=alt.Y("value:Q", title=axis_title[0].upper() + axis_title[1:],
                 axis=alt.Axis(format=".0%") if share else alt.Axis()),
@@ -228,12 +228,13 @@ def capability_chart(series: pd.DataFrame, measure: str, crossings: list | None 
                               "who": [britain.state_name(c.challenger) for c in passes],
                               "text": [f"{britain.state_name(c.challenger)} passes "
                                        f"{britain.state_name(c.leader)}" for c in passes]})
-        rule = alt.Chart(rules).encode(x="year:Q")
+        rule = alt.Chart(rules).encode(x=alt.X("year:Q"))
         layers.append(rule.mark_rule(strokeDash=[4, 3], color="#555555").encode(
             tooltip=[alt.Tooltip("text:N", title="crossover"),
                      alt.Tooltip("year:Q", format="d")]))
         layers.append(rule.mark_text(angle=270, align="right", baseline="bottom", dy=-3,
-                                     y=5, fontSize=10, color="#555555").encode(text="text:N"))
+                                     y=5, fontSize=10, color="#555555").encode(
+                                         text=alt.Text("text:N")))
     if spec.note:
         description += f" Note: {spec.note}"
     title = _title(f"{spec.label[0].upper() + spec.label[1:]}: Britain and its rivals, "
@@ -314,7 +315,7 @@ def alliance_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None,
     bars = alt.Chart(data).mark_bar(height=12).encode(
         x=alt.X("from:Q", title="year", scale=alt.Scale(domain=[start, end + 1]),
                 axis=alt.Axis(format="d")),
-        x2="to:Q",
+        x2=alt.X2("to:Q"),
         y=alt.Y("label:N", sort=order, title=None),
         color=alt.Color("kind:N", title="obligation",
                         scale=alt.Scale(domain=["includes defence", "no defence obligation"],
@@ -338,7 +339,7 @@ def alliance_chart(timeline: pd.DataFrame, events: pd.DataFrame | None = None,
         order = list(dict.fromkeys(marks["label"])) + order
         layers.append(alt.Chart(marks).mark_point(shape="diamond", size=140, filled=True,
                                                   color="#009E73").encode(
-            x="year:Q", y=alt.Y("label:N", sort=order),
+            x=alt.X("year:Q"), y=alt.Y("label:N", sort=order),
             tooltip=[alt.Tooltip("event:N"), alt.Tooltip("date_start:N", title="date")]))
         description += " Diamonds mark the treaties: " + "; ".join(
             f"{e} ({d})" for e, d in zip(marks["event"], marks["date_start"], strict=True)) + "."

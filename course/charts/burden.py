@@ -25,6 +25,7 @@ from course.charts.base import (
     label_layers,
     nice_domain,
     with_label_places,
+    year_axis,
 )
 from course.errors import InputError
 
@@ -141,7 +142,7 @@ def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.Laye
         description += (f" It is significant (p < 0.05) in {significant} of {len(valid)} "
                         "years, drawn as larger filled points.")
     base = alt.Chart(data)
-    x = alt.X("year:Q", axis=alt.Axis(format="d"), title="year",
+    x = alt.X("year:Q", axis=year_axis(), title="year",
               scale=alt.Scale(nice=False, zero=False))
     y = alt.Y("rho:Q", title="rank correlation of size and burden",
               scale=alt.Scale(domain=[-1, 1]))
@@ -152,7 +153,7 @@ def correlation_chart(corr: pd.DataFrame, source: str | None = None) -> alt.Laye
                + ([alt.Tooltip("largest:N", title="largest economy")] if "largest" in data
                   else []))
     line = base.mark_line(point=True, color=PALETTE[0]).encode(x=x, y=y, tooltip=tooltip)
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#777777").encode(y=alt.Y("y:Q"))
     layers = [zero, line]
     if "p_value" in data:  # the larger points, with a legend that says what they are
         label = "significant (p < 0.05)"
@@ -205,7 +206,7 @@ def scatter_chart(table: pd.DataFrame, year: int) -> alt.Chart:
         y=alt.Y("milex_share_gdp:Q", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=y_domain, nice=False),
                 title="military spending / GDP"),
-        tooltip=["country:N", alt.Tooltip("gdp:Q", format=",.0f"),
+        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("gdp:Q", format=",.0f"),
                  alt.Tooltip("milex_share_gdp:Q", format=".2%", title="burden")],
     )
     return finish(alt.layer(chart, *label_layers(base, x="gdp", label="country")),
@@ -243,14 +244,14 @@ def us_share_chart(shares: pd.DataFrame) -> alt.Chart:
     if data["definition"].str.contains("NATO").any():
         sources.append(SOURCE_NATO)
     chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(nice=False, zero=False)),
+        x=alt.X("year:Q", axis=year_axis(), scale=alt.Scale(nice=False, zero=False)),
         y=alt.Y("us_share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]),
                 title="US share of allied spending"),
         color=alt.Color("definition:N", title=None,
                         legend=alt.Legend(orient="bottom", direction="vertical",
                                           labelLimit=600)),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("us_share:Q", format=".1%"),
-                 "definition:N"],
+                 alt.Tooltip("definition:N")],
     )
     return finish(chart, title=_title("The US share of allied military spending",
                                       "; ".join(sources) or "see the definition"),
@@ -302,17 +303,17 @@ def europe_chart(series: pd.DataFrame, *, label: str, source: str,
         description += (" In 2020 the economies shrank while spending did not, so spending "
                         "as a share of GDP jumped for that year.")
     line = alt.Chart(data).mark_line(point=True, color=PALETTE[0]).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), scale=alt.Scale(nice=False, zero=False)),
+        x=alt.X("year:Q", axis=year_axis(), scale=alt.Scale(nice=False, zero=False)),
         # Shares start at 0%, so a change of a few tenths of a point looks its real size.
         y=alt.Y("value:Q", title=label, axis=alt.Axis(format="%" if percent else ",.0f"),
                 scale=alt.Scale(zero=percent)),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=fmt)],
     )
     rules = alt.Chart(marks).mark_rule(color=PALETTE[5], strokeDash=[4, 3]).encode(
-        x="year:Q", tooltip=["event:N"])
+        x=alt.X("year:Q"), tooltip=[alt.Tooltip("event:N")])
     texts = [alt.Chart(marks).transform_filter(alt.datum.align == align).mark_text(
         align=align, dx=3 if align == "left" else -3, color=PALETTE[5], fontSize=10).encode(
-        x="year:Q", y=alt.Y("ypix:Q", scale=None), text="event:N")
+        x=alt.X("year:Q"), y=alt.Y("ypix:Q", scale=None), text=alt.Text("event:N"))
         for align in ("left", "right")]
     return finish(alt.layer(line, rules, *texts),
                   title=_title(f"European allies: {label}", source),

@@ -111,8 +111,10 @@ def shares_chart(shares: pd.DataFrame, title: str = "Shares as the sources state
                             scale=alt.Scale(domain=cases, range=PALETTE[:len(cases)]),
                             legend=alt.Legend(orient="top") if len(cases) > 1 else None),
             opacity=alt.Opacity("shade:Q", scale=None, legend=None),
-            tooltip=["id:N", "case:N", "label:N", "stated:N", "how:N",
-                     alt.Tooltip("value_qualifier:N", title="qualifier"), "source:N"],
+            tooltip=[*(alt.Tooltip(f"{name}:N")
+                       for name in ("id", "case", "label", "stated", "how")),
+                     alt.Tooltip("value_qualifier:N", title="qualifier"),
+                     alt.Tooltip("source:N")],
         ).properties(title=alt.TitleParams(f"{side}: {len(rows)} stated "
                                            f"share{'s' if len(rows) != 1 else ''}",
                                            anchor="start", fontSize=12),
@@ -128,20 +130,44 @@ def shares_chart(shares: pd.DataFrame, title: str = "Shares as the sources state
 def isaf_chart(relative: pd.DataFrame, basis: str = "population") -> alt.Chart:
     """Bars of ISAF troops per nation relative to population or GDP, on one date.
 
+    When the table adds the US forces outside ISAF (``isaf_relative(...,
+    with_outside_isaf=True)`` on a date a source states them), the title and the axis
+    say so, and a line under the title says how many were added and from which row.
+
     Parameters
     ----------
     relative : DataFrame
         From :func:`course.measures.cases.isaf_relative`.
     basis : {"population", "gdp", "troops"}
         Troops per million inhabitants, per 10 billion (2011) dollars of GDP, or raw troops.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"id": ["I1", "I2"], "as_of": "2008-06-03",
+    ...     "nation": ["United States", "Denmark"], "troops": [37550.0, 700.0],
+    ...     "troops_per_million": [123.0, 127.3], "source": "S",
+    ...     "outside_isaf": [14000, 0], "outside_id": ["I1", None]})
+    >>> spec = isaf_chart(rows).to_dict()
+    >>> spec["title"]["text"]
+    'Afghanistan: troops per million inhabitants, 3 June 2008'
+    >>> spec["title"]["subtitle"][-1]
+    'US: ISAF and 14,000 troops outside ISAF (row I1); other nations: ISAF only'
     """
-    columns = {"population": ("troops_per_million", "ISAF troops per million inhabitants"),
-               "gdp": ("troops_per_10bn_gdp", "ISAF troops per $10 bn of GDP (2011 US$)"),
-               "troops": ("troops", "ISAF troops")}
+    from course.measures.cases import date_label
+
+    if not isinstance(relative, pd.DataFrame):
+        raise InputError("isaf_chart needs the table from isaf_relative()")
+    outside = (relative[relative["outside_isaf"].fillna(0) > 0]
+               if "outside_isaf" in relative.columns else relative.iloc[0:0])
+    troops = "troops" if len(outside) else "ISAF troops"
+    columns = {"population": ("troops_per_million", f"{troops} per million inhabitants"),
+               "gdp": ("troops_per_10bn_gdp", f"{troops} per $10 bn of GDP (2011 US$)"),
+               "troops": ("troops", troops)}
     if basis not in columns:
         raise InputError(f"basis must be one of {list(columns)}, got {basis!r}")
     column, label = columns[basis]
-    if not isinstance(relative, pd.DataFrame) or column not in relative.columns:
+    if column not in relative.columns:
         raise InputError("isaf_chart needs the table from isaf_relative()")
     data = relative.dropna(subset=[column]).copy()
     if data.empty:
@@ -150,29 +176,40 @@ def isaf_chart(relative: pd.DataFrame, basis: str = "population") -> alt.Chart:
     data[column] = data[column].astype(float).round(2)
     data["source"] = data["source"].str.slice(0, 120)
     data = data.sort_values(column, ascending=False)
+    # Troops are counted in whole soldiers; relative figures get one decimal.
+    number = ",.0f" if basis == "troops" else ",.1f"
     top, bottom = data.iloc[0], data.iloc[-1]
     us = data[data["nation"] == "United States"]
     us_rank = (int(data.reset_index(drop=True).index[data["nation"].to_numpy()
                                                       == "United States"][0]) + 1
                if len(us) else None)
     description = (f"Bar chart of {label[0].lower() + label[1:]} for {len(data)} nations on "
-                   f"{data['as_of'].iloc[0]}: highest {top['nation']} ({top[column]:,.1f}), "
-                   f"lowest {bottom['nation']} ({bottom[column]:,.1f})"
+                   f"{data['as_of'].iloc[0]}: highest {top['nation']} "
+                   f"({top[column]:{number}}), lowest {bottom['nation']} "
+                   f"({bottom[column]:{number}})"
                    + (f"; the United States ranks {us_rank} of {len(data)}." if us_rank
                       else "."))
+    axis_title = label if not len(outside) else f"{label} (US: ISAF and outside ISAF)"
     chart = alt.Chart(data).mark_bar(color=PALETTE[2]).encode(
         y=alt.Y("nation:N", sort="-x", title=None),
-        x=alt.X(f"{column}:Q", title=label),
+        # Six ticks at most: eleven ("0" to "100,000") put the last two labels together.
+        x=alt.X(f"{column}:Q", title=axis_title, axis=alt.Axis(tickCount=6),
+                scale=alt.Scale(nice=6)),
         color=alt.condition(alt.datum.nation == "United States", alt.value(PALETTE[1]),
                             alt.value(PALETTE[2])),
-        tooltip=["nation:N", "id:N", "as_of:N", alt.Tooltip("troops:Q", format=","),
-                 alt.Tooltip(f"{column}:Q", format=",.1f"), "source:N"],
+        tooltip=[alt.Tooltip("nation:N"), alt.Tooltip("id:N"), alt.Tooltip("as_of:N"),
+                 alt.Tooltip("troops:Q", format=","),
+                 alt.Tooltip(f"{column}:Q", format=number), alt.Tooltip("source:N")],
     )
-    from course.measures.cases import date_label
-
-    return finish(chart, title=_title(f"Afghanistan: {label}, "
-                                      f"{date_label(data['as_of'].iloc[0])}",
-                                      "ISAF figures from the course case table (per row "
-                                      "source in tooltip); population and GDP: Maddison "
-                                      "Project Database 2020"),
-                  description=description, height=max(120, 20 * len(data)))
+    title = _title(f"Afghanistan: {label}, {date_label(data['as_of'].iloc[0])}",
+                   "ISAF figures from the course case table (per row source in tooltip); "
+                   "population and GDP: Maddison Project Database 2020")
+    if len(outside):
+        added = ", ".join(f"{int(n):,} troops outside ISAF (row {i})"
+                          for n, i in zip(outside["outside_isaf"], outside["outside_id"],
+                                          strict=True))
+        title = alt.TitleParams(title.text, subtitle=[*title.subtitle,
+                                                      f"US: ISAF and {added}; other "
+                                                      "nations: ISAF only"], anchor="start")
+    return finish(chart, title=title, description=description,
+                  height=max(120, 20 * len(data)))

@@ -30,6 +30,8 @@ from course.charts.base import (  # noqa: F401
     describe,
     finish,
     series_encoding,
+    with_properties,
+    year_axis,
 )
 from course.errors import InputError
 from course.measures.polarity import MEASURE_SHORT, MEASURES, SCOPES, SOURCES, state_name
@@ -50,7 +52,7 @@ def _done(chart, *, title, description: str, part: bool = False, width: int = 56
           height: int = 300):
     """Finish a chart, or (``part=True``) return ``(chart, description)`` for a compound chart."""
     if part:
-        return chart.properties(title=title, width=width, height=height), description
+        return with_properties(chart, title=title, width=width, height=height), description
     return finish(chart, title=title, description=description, width=width, height=height)
 
 
@@ -69,8 +71,8 @@ def _segments(years: pd.Series, keys: pd.Series | None = None) -> list[str]:
     return frame.sort_index()["segment"].tolist()
 
 
-def _x(first: int, last: int) -> alt.X:
-    return alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+def _x(first: int, last: int, title: str | None = "Year") -> alt.X:
+    return alt.X("year:Q", title=title, axis=year_axis(),
                  scale=alt.Scale(domain=[first, last], nice=False))
 
 
@@ -80,7 +82,7 @@ def _scope_words(scope: str) -> str:
 
 def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",
                  top: int | None = None, part: bool = False,
-                 threshold: float | None = None) -> alt.Chart:
+                 threshold: float | None = None, year_title: str | None = "Year") -> alt.Chart:
     """Lines of each power's share of the set's capabilities, year by year.
 
     The legend names each power beside its COW code ("GFR West Germany"), so the codes
@@ -99,6 +101,8 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     threshold : float, optional
         The share a power needs to count as a pole: drawn as a dashed line, which a
         line under the title explains (:func:`threshold_note`).
+    year_title : str or None
+        The x axis's title (None: none, for a panel above another with the same years).
 
     Examples
     --------
@@ -148,12 +152,12 @@ def shares_chart(shares: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
     chart = alt.Chart(long).transform_lookup(
         lookup="stateabb", from_=alt.LookupData(names, "stateabb", ["power"]),
     ).mark_line(point=(last - first) <= 30).encode(
-        x=_x(first, last),
+        x=_x(first, last, year_title),
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
         color=alt.Color("power:N", title="Power (COW code)", scale=colour_scale(domain),
                         sort=domain),
-        **({"detail": "segment:N"} if "segment" in long else {}),
+        **({"detail": alt.Detail("segment:N")} if "segment" in long else {}),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("power:N", title="Power"),
                  alt.Tooltip("share:Q", format=".1%", title="Share")],
     )
@@ -192,7 +196,7 @@ def _threshold_rule(threshold: float) -> alt.Chart:
     rule = pd.DataFrame({"threshold": [threshold],
                          "label": [f"pole threshold: {100 * threshold:.10g}%"]})
     return alt.Chart(rule).mark_rule(color="black", strokeDash=[6, 4], strokeWidth=1.5).encode(
-        y="threshold:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
+        y=alt.Y("threshold:Q"), tooltip=[alt.Tooltip("label:N", title="Threshold")])
 
 
 def poles_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "major",
@@ -234,7 +238,7 @@ def poles_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "m
         + (f" {gap} years lack complete data and are left blank." if gap else "")
     )
     line = alt.Chart(rows).mark_line(point=(last - first) <= 30, color=PALETTE[0]).encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("eff_poles:Q", title="Effective number of poles (1/Σs²)",
                 scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("year:Q", format="d"),
@@ -284,7 +288,7 @@ def leader_chart(by_year: pd.DataFrame, *, measure: str = "cinc", scope: str = "
         f"{100 * data['lead'].mean():.1f} percentage points."
     )
     chart = alt.Chart(long).mark_line(point=(last - first) <= 30).encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("share:Q", title=f"Share of {MEASURE_SHORT[measure]}",
                 axis=alt.Axis(format=".0%")),
         **series_encoding("rank", ["Leader", "Second"], title=None),
@@ -340,7 +344,7 @@ def measures_chart(comparison: pd.DataFrame, *, column: str = "eff_poles",
     )
     domain = [MEASURE_SHORT[m] for m in MEASURES]
     chart = alt.Chart(rows).mark_line().encode(
-        x=_x(first, last), detail="segment:N",
+        x=_x(first, last), detail=alt.Detail("segment:N"),
         y=alt.Y("value:Q", title=labels[column],
                 axis=alt.Axis(format=".0%") if fmt == ".0%" else alt.Axis()),
         **series_encoding("measure", domain, title="Measure"),

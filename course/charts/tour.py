@@ -22,7 +22,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from course.charts.base import PALETTE, chart_data, finish  # noqa: F401  (chart_data: doctest)
+from course.charts.base import PALETTE, chart_data, finish, year_axis  # noqa: F401  (chart_data: doctest)
 from course.errors import InputError
 
 _NEEDED = ("year", "cinc", "rival", "rival_cinc", "leads")
@@ -77,7 +77,7 @@ def leader_chart(table: pd.DataFrame, *, power_name: str, source: str) -> alt.Ch
         alt.Chart(long)
         .mark_line(point=alt.OverlayMarkDef(size=14 if len(table) > 40 else 30))
         .encode(
-            x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+            x=alt.X("year:Q", title="Year", axis=year_axis(),
                     scale=alt.Scale(domain=[first, last], nice=False)),
             y=alt.Y("cinc:Q", title="CINC (share of world capabilities)",
                     axis=alt.Axis(format=".0%")),

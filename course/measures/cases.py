@@ -34,6 +34,7 @@ __all__ = [
     "NATION_CCODES",
     "conflicts",
     "enablers",
+    "in_full",
     "isaf_dates",
     "isaf_relative",
     "missing_figures",
@@ -398,6 +399,68 @@ def isaf_relative(isaf: pd.DataFrame, gdp: pd.DataFrame, as_of: str,
             "troops_per_10bn_gdp", "value_qualifier", "source", *keep_extra]
     out = rows[[c for c in keep if c in rows.columns]]
     return out.sort_values("troops_per_million", ascending=False).reset_index(drop=True)
+
+
+class FullText(str):
+    """Text that a notebook shows as it is, line breaks included (not as a quoted string)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def in_full(table: pd.DataFrame, ids, columns=("source", "notes"),
+            width: int = 88) -> FullText:
+    """Rows of a case table with some of their columns written out in full.
+
+    A table display cuts long text short ("Lt-Gen Charles Bouchard (OUP commander),
+    testim..."), and a row's ``source`` and ``notes`` are long: this writes each row's id
+    and the columns asked for, wrapped to ``width`` characters and never cut.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A case table (``case_libya_2011``, ...).
+    ids : list of str
+        The rows to show, in this order.
+    columns : sequence of str
+        The columns to write out (default: ``source`` and ``notes``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"id": ["X1", "X2"], "source": ["A long report " * 8, "B"],
+    ...                   "notes": [None, "Second-hand."]})
+    >>> print(in_full(t, ["X2", "X1"], width=40))
+    X2
+      source: B
+      notes:  Second-hand.
+    X1
+      source: A long report A long report A
+              long report A long report A
+              long report A long report A
+              long report A long report
+      notes:  (none)
+    """
+    import textwrap
+
+    _table(table, "the case table", ["id", *columns])
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    rows = table.set_index(table["id"].astype(str))
+    missing = [i for i in ids if i not in rows.index]
+    if missing:
+        raise InputError(f"no row with id {', '.join(map(repr, missing))} in the table; "
+                         "ids look like 'LY080'")
+    label = max(len(c) for c in columns) + 2
+    lines = []
+    for row_id in ids:
+        lines.append(row_id)
+        for column in columns:
+            value = rows.loc[row_id, column]
+            text = "(none)" if value is None or (not isinstance(value, str)
+                                                 and pd.isna(value)) else str(value)
+            lead = f"  {column + ':':<{label}}"
+            lines += textwrap.wrap(text, width, initial_indent=lead,
+                                   subsequent_indent=" " * len(lead)) or [lead.rstrip()]
+    return FullText("\n".join(lines))
 
 
 def missing_figures() -> pd.DataFrame:

@@ -284,7 +284,13 @@ def nato_explorer(tables: dict | None = None, measure: str | None = None,
                                        description="without the US (rank correlations)"),
     }
     view = nato_view if tables is None else functools.partial(nato_view, tables=tables)
-    return Explorer(view, controls, title="NATO burden-sharing in the data")
+    # Each measure's full series is computed on its first visit (the yearly rank
+    # correlations take a few hundred milliseconds): compute them while the student reads.
+    tables_id = _register(_course_tables() if tables is None else tables)
+    warm = [functools.partial(_series, key, tables_id, without)
+            for key in NATO_MEASURES.values()
+            for without in ((False, True) if key.startswith("correlation") else (False,))]
+    return Explorer(view, controls, title="NATO burden-sharing in the data", warm=warm)
 
 
 # --- Afghanistan: ISAF contributions relative to size -----------------------------------
@@ -344,11 +350,12 @@ def isaf_view(as_of: str, basis: str, tables: tuple | None = None,
     where = (f"the United States ranks {int(us[0]) + 1} of {len(ranked)}" if len(us)
              else "the United States is not in this list")
     top = ranked.iloc[0]
+    number = ",.0f" if key == "troops" else ",.1f"  # whole soldiers, or one decimal
     isaf = (_isaf_tables() if tables is None else tables)[0]
     basis_of_date = isaf.loc[isaf["as_of"].astype(str) == str(as_of), "date_basis"]
     on = "On" if len(str(as_of).split("-")) == 3 else "In"  # a day, or only a month
     verdict = (f"{on} {cases.date_label(as_of)}, by {basis}, {where}; the highest is "
-               f"{top['nation']} ({top[column]:,.1f}). Figures from "
+               f"{top['nation']} ({top[column]:{number}}). Figures from "
                f"{ranked['source'].nunique()} cited source(s); each bar's source is in its "
                "tooltip."
                + (f" How the date is known: {basis_of_date.iloc[0]}."

@@ -34,7 +34,7 @@ import altair as alt
 import ipywidgets as widgets
 
 from course.charts import polarity as charts
-from course.charts.base import finish
+from course.charts.base import finish, with_properties
 from course.errors import InputError
 from course.measures import polarity
 from course.widgets.base import Explorer, View
@@ -98,6 +98,12 @@ def _added(add) -> tuple[str, ...]:
 def _named(codes) -> str:
     """``("IND",)`` -> ``'India (IND)'``."""
     return ", ".join(f"{polarity.state_name(code)} ({code})" for code in codes)
+
+
+#: The explorer's chart: two panels, shares over effective poles, sized so that with their
+#: titles and the legend beside them they fit a slide beside the verdict as drawn
+#: (course.widgets.base.fit_for_slides leaves them as they are).
+PLOT_WIDTH, SHARES_HEIGHT, POLES_HEIGHT = 420, 190, 70
 
 
 @lru_cache(maxsize=8)
@@ -255,19 +261,27 @@ def polarity_view(measure: str = "cinc", years: tuple[int, int] = (1990, 2016),
         verdict += (f" Only {coverage:.0%} of the states, on average, have {name} data in "
                     "these years: the shares are shares of those that do.")
     top, top_text = charts.shares_chart(shares, measure=measure, scope=scope, top=6,
-                                        part=True, threshold=threshold)
+                                        part=True, threshold=threshold, year_title=None)
     bottom, bottom_text = charts.poles_chart(table, measure=measure, scope=scope, part=True)
+    # A short, two-line axis title: a title longer than the low panel is high would stick
+    # out above and below it (the panel's own title says what the line is).
+    bottom = bottom.encode(y=alt.Y("eff_poles:Q", title=["Effective", "poles"],
+                                   scale=alt.Scale(zero=True)))
     top_title = alt.TitleParams(top.title.text, subtitle=charts.threshold_note(threshold),
                                 anchor="middle")
-    chart = finish(alt.vconcat(top.properties(height=220, title=top_title),
-                               bottom.properties(height=160, title=bottom.title.text)),
-                   title=alt.TitleParams(f"Polarity by {name}, {start}–{end}",
-                                         subtitle=f"Source: {polarity.SOURCES[measure]}",
-                                         anchor="start"),
-                   description=f"Two charts. {top_text} {bottom_text}")
-    # The legend under both charts, in rows: the chart stays narrow enough for a slide to
-    # put the verdict beside it (base.SLIDE_WIDE_CHART) instead of under it.
-    chart = chart.configure_legend(labelLimit=400, titleLimit=0, orient="bottom", columns=3)
+    # The legend to the right of the shares it explains, at the top, where it is seen with
+    # them on a 1366x768 screen; the plots are narrow enough for the chart and its legend
+    # to leave a slide room for the verdict beside them (base.SLIDE_WIDE_CHART).
+    chart = finish(alt.vconcat(
+        with_properties(top, width=PLOT_WIDTH, height=SHARES_HEIGHT, title=top_title),
+        with_properties(bottom, width=PLOT_WIDTH, height=POLES_HEIGHT,
+                        title=bottom.title.text),
+        spacing=12),
+        title=alt.TitleParams(f"Polarity by {name}, {start}–{end}",
+                              subtitle=f"Source: {polarity.SOURCES[measure]}",
+                              anchor="start"),
+        description=f"Two charts. {top_text} {bottom_text}", width=PLOT_WIDTH,
+        legend={"orient": "right"})
     details = {"mean_eff_poles": summary["mean_eff_poles"], "mean_con": summary["mean_con"],
                "leader_last": str(last["leader"]), "n_poles_last": n_last, "label": label,
                "eff_poles_last": float(last["eff_poles"]),

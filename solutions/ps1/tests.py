@@ -222,11 +222,34 @@ def q5_values(answers):
 
 # ---------------------------------------------------------------- q6
 
+def _every_problem(checks):
+    """Run each check; fail once, naming every problem found (not only the first)."""
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except Failed as failure:
+            problems.append(str(failure))
+    problems = list(dict.fromkeys(problems))
+    if len(problems) > 1:
+        raise Failed(f"{len(problems)} things to fix: "
+                     + " ".join(f"({n}) {p}" for n, p in enumerate(problems, start=1)))
+    if problems:
+        raise Failed(problems[0])
+
+
 @public("q6")
 def q6_spec(answers):
-    testing.expect_chart(answers["chart"], "chart", marks=["line"],
-                         encodings={"x": ("year", ("quantitative", "temporal")),
-                                    "y": ("poles", "quantitative")})
+    chart = answers["chart"]
+    _every_problem([
+        lambda: testing.expect_chart(chart, "chart", marks=["line"], title=False),
+        lambda: testing.expect_chart(
+            chart, "chart", encodings={"x": ("year", ("quantitative", "temporal"))},
+            title=False),
+        lambda: testing.expect_chart(chart, "chart", encodings={"y": ("poles", "quantitative")},
+                                     title=False),
+        lambda: testing.expect_chart(chart, "chart", title=True),
+    ])
 
 
 @hidden("q6")
@@ -247,7 +270,24 @@ def q6_draws_the_series(answers):
 @public("q7")
 def q7_types(answers):
     _abbreviation(answers["leader_milex_1913"], "leader_milex_1913")
-    testing.expect_between(answers["poles_milex_1913"], 1, 20, "poles_milex_1913")
+    poles = testing.expect_number(answers["poles_milex_1913"], "poles_milex_1913")
+    if 1 <= poles <= 20:
+        return
+    if poles < 1e-3:
+        usual = ("A number this small usually comes from squaring the spending itself (a "
+                 "count, in thousands of pounds) where each power's share was needed: divide "
+                 "each power's `milex` by the total of the same powers first, as you did with "
+                 "`cinc` in q2, then take 1 / (sum of the squared shares).")
+    elif poles < 1:
+        usual = ("A number below 1 is usually a share where a count of poles was asked: the "
+                 "leader's share, or the sum of the squared shares itself. The effective "
+                 "number of poles is 1 divided by that sum.")
+    else:
+        usual = ("More poles than there were major powers is impossible: check that the "
+                 "shares are shares of the same powers' total (they add up to 1), not "
+                 "counts or percentages.")
+    raise Failed(f"`poles_milex_1913` is {poles:.4g}, outside 1 to 20: the effective number "
+                 f"of poles is at least 1 and at most the number of powers. {usual}")
 
 
 @hidden("q7")

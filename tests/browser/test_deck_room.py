@@ -183,6 +183,7 @@ def test_blank_home_end_speaker_view_and_escape_back_to_the_screen(jupyterlab, l
                      f"the speaker view to follow the deck to screen {screen.number}")
     text = speaker.inner_text("body")
     speaker.screenshot(path=str(folder / "speaker-view.png"))
+    assert not _markup(text), f"the speaker view shows markup: {_markup(text)}"
     notes = [slides.source(cells[i]) for s in found if s.number == screen.number
              for i in s.notes]
     assert notes, "the test needs a screen with notes"
@@ -196,6 +197,16 @@ def test_blank_home_end_speaker_view_and_escape_back_to_the_screen(jupyterlab, l
     deck._wait_until(lambda: _state(page)["active"] != active, 10,
                      "the speaker view's Next button to step the deck")
     deck._wait_until(says(rf"Screen {screen.number + 1} of"), 10, "the speaker view to follow")
+
+    # Every screen to the end, as the speaker view shows it: the lesson's text, never its
+    # markup (a screen-only span, a tag cut off by the preview's length).
+    for number in range(screen.number + 1, len(found) + 1):
+        deck._wait_until(says(rf"Screen {number} of"), 10, f"the speaker view at {number}")
+        text = speaker.inner_text("body")
+        assert not _markup(text), f"screen {number}: the speaker view shows markup: " \
+                                  f"{_markup(text)}"
+        if number < len(found):
+            page.keyboard.press("PageDown")
 
     # Escape: the notebook, scrolled to the screen that was showing
     active = _state(page)["active"]
@@ -220,6 +231,11 @@ def test_blank_home_end_speaker_view_and_escape_back_to_the_screen(jupyterlab, l
     assert where["active"]["top"] < where["panel"]["bottom"], (
         f"the active cell is out of view: {where}")
     speaker.close()
+
+
+def _markup(text: str) -> list[str]:
+    """HTML tags shown as text (the lessons' spans, a tag cut off mid-way)."""
+    return re.findall(r"</?(?:span|div|br|a|em|strong)\b[^\n]{0,40}", text)
 
 
 def test_the_deck_never_starts_from_stored_state(jupyterlab, lab_page):

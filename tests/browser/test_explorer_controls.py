@@ -7,12 +7,14 @@ Then, through the page only (typing, pressing Enter, clicking):
 * **Pole ≥**: "25%", "5%" and "0.25" each move the dashed threshold line on the chart
   to that share (its height is read against the axis labels) and change the verdict;
   "12.5%" stays 12.5% (the slider beside it does not round it); "lots" shows a message
-  that says what to type, and no chart;
+  that says what to type, beside the last chart, dimmed;
 * **Years**: typing a first and a last year redraws the chart for those years; a year
-  past the data and a backwards range each show a message instead of a chart;
+  past the data and a backwards range each show a message, the last chart dimmed beside it;
 * **powers**: Britain's box is ticked, greyed and labelled "(always)"; a plain click on
   another power adds it and keeps the ones already ticked;
 * **ISAF**: the explorer opens on a date that has Norway (lesson 05's Exercise 7.1).
+* **Lesson 00**: a year that cannot be read ("19O0", a letter O) keeps the last chart,
+  dimmed, beside the message; a readable year then draws the chart again, undimmed.
 
 Every control's text is checked for cuts as in the lesson test; screenshots of each step
 are kept in ``test-artifacts/``.
@@ -46,6 +48,7 @@ CELLS = [
     "from course.widgets.britain import capability_explorer\n"
     "capability_explorer(measure='cinc', powers=('UKG', 'GMY'))",
     "from course.widgets.burden import isaf_explorer\nisaf_explorer()",
+    "from course.widgets.tour import tour_explorer\ntour_explorer()",
 ]
 
 # Where the dashed threshold line of the first chart in a cell sits, against the y-axis
@@ -107,6 +110,15 @@ def _new_chart(cell, before):
     return _wait_for(changed, "the explorer to redraw its chart")
 
 
+def _kept_dimmed(cell) -> None:
+    """The last chart is still drawn, dimmed, and the message says so."""
+    output = cell.locator(".course-explorer-chart")
+    assert output.locator(".vega-embed svg.marks").count() == 1, "the last chart vanished"
+    _wait_for(lambda: float(output.locator(".jp-OutputArea-output").first.evaluate(
+        "o => getComputedStyle(o).opacity")) < 0.5, "the kept chart to be dimmed")
+    assert "dimmed chart is the last one" in _verdict(cell)
+
+
 def _threshold_share(cell) -> float:
     """The share at which the dashed rule is drawn, read off the axis labels."""
     found = cell.evaluate(RULE_AND_TICKS_JS)
@@ -129,7 +141,7 @@ def test_typed_controls_change_the_chart_and_the_verdict(jupyterlab, lab_page,
     nbformat.write(nb, path)
     lessons._open_and_run_all(page, jupyterlab, path, len(CELLS), wait_for_chart=True)
     notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-    for index in (1, 2, 3):
+    for index in (1, 2, 3, 4):
         _cell(notebook, index).locator(".vega-embed svg.marks").first.wait_for(timeout=30_000)
     lessons.check_screen(page, notebook, record_property)
 
@@ -157,7 +169,7 @@ def test_typed_controls_change_the_chart_and_the_verdict(jupyterlab, lab_page,
     _type(pole, "lots")
     _wait_for(lambda: "is not a percentage" in _verdict(polarity), "the message for 'lots'")
     assert "type a percentage such as 25%, 25 or 0.25" in _verdict(polarity)
-    assert polarity.locator(".vega-embed svg.marks").count() == 0, "a chart beside an error"
+    _kept_dimmed(polarity)
     polarity.screenshot(path=str(page.artifacts / "pole-lots.png"))
     before = _signature(polarity)
     _type(pole, "20")
@@ -182,7 +194,7 @@ def test_typed_controls_change_the_chart_and_the_verdict(jupyterlab, lab_page,
     _type(last, "1890")
     _wait_for(lambda: "the first year (1900) is after the last (1890)" in _verdict(polarity),
               "the message for a backwards range")
-    assert polarity.locator(".vega-embed svg.marks").count() == 0
+    _kept_dimmed(polarity)
     polarity.screenshot(path=str(page.artifacts / "years-backwards.png"))
     before = _signature(polarity)
     _type(first, "1880")
@@ -210,6 +222,23 @@ def test_typed_controls_change_the_chart_and_the_verdict(jupyterlab, lab_page,
     date = shown.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
     assert date.startswith("1 October 2009"), date  # ipywidgets writes spaces as &nbsp;
     assert "Norway" in isaf.evaluate(RULE_AND_TICKS_JS)["texts"]
+
+    # --- Lesson 00: a year that cannot be read keeps the last chart, dimmed ---------------
+    tour = _cell(notebook, 4)
+    first_year = tour.locator(".course-year-first input")
+    before = _signature(tour)
+    _type(first_year, "19O0")  # a letter O for a zero
+    _wait_for(lambda: "19O0" in _verdict(tour), "the message for '19O0'")
+    _kept_dimmed(tour)
+    assert _signature(tour) == before, "the kept chart is not the last one drawn"
+    tour.screenshot(path=str(page.artifacts / "tour-unreadable-year.png"))
+    _type(first_year, "1950")
+    _new_chart(tour, before)
+    _wait_for(lambda: _verdict(tour).startswith("By CINC") and "1950" in _verdict(tour),
+              "the verdict for 1950")
+    opacity = tour.locator(".course-explorer-chart .jp-OutputArea-output").first.evaluate(
+        "o => getComputedStyle(o).opacity")
+    assert float(opacity) == 1.0, f"the new chart is still dimmed (opacity {opacity})"
 
     lessons.check_screen(page, notebook, record_property)
     assert not page.record.blocked, f"requests beyond loopback: {page.record.blocked}"

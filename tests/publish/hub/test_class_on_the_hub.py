@@ -91,8 +91,10 @@ def _open_lesson(page) -> None:
     page.wait_for_function(KERNEL_READY_JS, timeout=TIMEOUT_MS, polling=250)
 
 
-def _explorer_index() -> int:
-    cells = json.loads((PROJECT_ROOT / LESSON).read_text(encoding="utf-8"))["cells"]
+def _explorer_index(edition: Path) -> int:
+    """The explorer cell's place in the lesson students get: the student edition's copy,
+    which has no presenter notes, so its cells are not the checkout's."""
+    cells = json.loads((edition / LESSON).read_text(encoding="utf-8"))["cells"]
     return next(i for i, c in enumerate(cells)
                 if "explorer" in c.get("metadata", {}).get("tags", []))
 
@@ -135,7 +137,7 @@ def test_student_follows_lesson_link_runs_explorer_and_saves_in_own_home(hub_cla
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         page.wait_for_function(ALL_RAN_JS, timeout=TIMEOUT_MS, polling=500)
         page.wait_for_function(KERNEL_READY_JS, timeout=TIMEOUT_MS, polling=250)
-        index = _explorer_index()
+        index = _explorer_index(hub_class.edition)
         cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(index)
         cell.scroll_into_view_if_needed()
         page.wait_for_function(EXPLORER_CHART_JS, arg=index, timeout=60_000)
@@ -207,6 +209,11 @@ def test_following_the_link_again_brings_updates_and_keeps_the_edits(hub_class, 
     context, page = new_page()
     try:
         _login(page, hub_class.url, student)
+        # The student's server is running: logging in lands on the hub's default page,
+        # which pulls the course first. Let that pull finish before the link starts
+        # another: in a loaded run, the link's pull, started while the first was cut off
+        # mid-way, ended at once and never opened the lesson.
+        _open_lesson(page)
         page.goto(lesson_link(hub_class.url, hub_class.repo, LESSON))
         _open_lesson(page)
         assert page.url.endswith(f"/lab/tree/{FOLDER}/{LESSON}"), page.url

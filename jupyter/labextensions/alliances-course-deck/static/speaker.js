@@ -24,9 +24,18 @@
       .replace(/"/g, '&quot;');
   }
 
+  /** A lesson's markdown as the screen shows it: text for paper only
+   * (<span class="print-only">, even cut off by the preview's length) goes, other tags
+   * (<span class="screen-only">, <br>, ...) are dropped and their text kept. */
+  function screenText(text) {
+    return String(text)
+      .replace(/<span class="print-only">[\s\S]*?(<\/span>|$)/g, '')
+      .replace(/<[^>]*>?/g, '');
+  }
+
   /** The little Markdown notes use: paragraphs, **bold**, *italics*, `code`, [links](...). */
   function markdown(text) {
-    return text.trim().split(/\n\s*\n/).map((block) => {
+    return screenText(text).trim().split(/\n\s*\n/).map((block) => {
       let html = escape(block.replace(/\s*\n\s*/g, ' '));
       html = html.replace(/`([^`]+)`/g, '<code>$1</code>')
         .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')

@@ -1,0 +1,146 @@
+"""A student who clicks faster than the explorer draws: only the latest setting is drawn.
+
+An explorer whose view takes 0.4 s (a stand-in for a slow measure on a busy class server)
+is opened in JupyterLab in Chromium, offline. Then, through the page only:
+
+* a slider is moved ten steps with the keyboard and four tick boxes are clicked, as fast
+  as Playwright can: fourteen changes in well under a second;
+* the chart must end up drawing the final setting (its title says the slider's value and
+  which boxes are ticked) and the verdict must agree;
+* the explorer must not have replayed the settings in between: at most four views
+  computed (the verdict counts them) and at most four charts drawn (a MutationObserver
+  counts every new drawing), where replaying them one by one would take fourteen;
+* while it works, the chart is marked busy: the "Updating…" badge over it becomes visible
+  (after ``BUSY_AFTER_MS``), and it is gone once the final chart is drawn.
+
+Screenshots are kept in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+
+def _load(name: str):
+    path = Path(__file__).with_name(name)
+    spec = importlib.util.spec_from_file_location(f"_browser_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lessons = _load("test_lessons_in_jupyterlab.py")
+
+SLOW_EXPLORER = """\
+import time
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from course.charts.base import finish
+from course.widgets.base import Explorer, View
+
+calls = []
+
+
+def slow_view(n, a, b, c, d):
+    calls.append(n)
+    time.sleep(0.4)
+    ticked = "".join(name for name, on in zip("abcd", (a, b, c, d)) if on) or "none"
+    data = pd.DataFrame({"x": list(range(n)), "y": [i * i for i in range(n)]})
+    chart = finish(alt.Chart(data).mark_line().encode(x=alt.X("x:Q"), y=alt.Y("y:Q")),
+                   title=f"n={n} ticked={ticked}", description=f"Squares of 0 to {n - 1}.")
+    return View(chart=chart, verdict=f"n={n} ticked={ticked}; views computed: {len(calls)}")
+
+
+boxes = {name: widgets.Checkbox(value=False, description=name) for name in "abcd"}
+Explorer(slow_view, {"n": widgets.IntSlider(value=5, min=2, max=40), **boxes})
+"""
+
+# Counts each chart drawn anew in the explorer's output, and whether the busy badge
+# ("Updating…", a ::after on the chart's output) was ever visible.
+WATCH_JS = r"""
+(explorer) => {
+  const chart = explorer.querySelector('.course-explorer-chart');
+  const seen = new WeakSet(Array.from(chart.querySelectorAll('svg.marks')));
+  window.__drawn = 0; window.__badge = false;
+  new MutationObserver(() => {
+    for (const svg of chart.querySelectorAll('svg.marks')) {
+      if (!seen.has(svg)) { seen.add(svg); window.__drawn += 1; }
+    }
+  }).observe(chart, {subtree: true, childList: true});
+  const look = () => {
+    if (getComputedStyle(chart, '::after').opacity === '1'
+        && getComputedStyle(chart, '::after').content.includes('Updating')) {
+      window.__badge = true;
+    }
+    requestAnimationFrame(look);
+  };
+  look();
+}
+"""
+
+
+def _title(cell) -> str:
+    return cell.evaluate(
+        "c => { const t = c.querySelector('.vega-embed svg.marks .role-title-text text');"
+        " return t ? t.textContent : ''; }")
+
+
+def test_a_burst_of_changes_draws_only_the_latest_setting(jupyterlab, lab_page):
+    import nbformat
+
+    page = lab_page
+    cells = [nbformat.v4.new_code_cell("import course\ncourse.setup()"),
+             nbformat.v4.new_code_cell(SLOW_EXPLORER)]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    path = page.artifacts / "burst.ipynb"  # inside the served project root, git-ignored
+    nbformat.write(nb, path)
+    lessons._open_and_run_all(page, jupyterlab, path, len(cells), wait_for_chart=True)
+    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) "
+                        ".jp-Cell[data-windowed-list-index='1']")
+    cell.locator(".vega-embed svg.marks").first.wait_for(timeout=30_000)
+    assert _title(cell) == "n=5 ticked=none"
+    verdict = cell.locator(".course-explorer-verdict")
+    assert "views computed: 1" in verdict.inner_text()
+    cell.evaluate(WATCH_JS)
+
+    handle = cell.locator(".noUi-handle").first
+    handle.focus()
+    began = time.monotonic()
+    for _ in range(10):
+        handle.press("ArrowRight")
+    for box in cell.locator("input[type=checkbox]").all():
+        box.click()
+    burst_s = time.monotonic() - began
+    assert burst_s < 2.0, f"the burst itself took {burst_s:.1f} s: not a burst"
+
+    want = "n=15 ticked=abcd"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (_title(cell) == want
+                                               and verdict.inner_text().startswith(want)):
+        time.sleep(0.1)
+    time.sleep(1.5)  # anything still queued would show up now
+    cell.screenshot(path=str(page.artifacts / "after-burst.png"))
+    assert _title(cell) == want, f"the chart shows {_title(cell)!r}, not the last setting"
+    text = verdict.inner_text()
+    assert text.startswith(want), text
+    computed = int(re.search(r"views computed: (\d+)", text).group(1)) - 1
+    drawn = page.evaluate("() => window.__drawn")
+    assert computed <= 4, f"{computed} views computed for 14 quick changes: they were replayed"
+    assert 1 <= drawn <= 4, f"{drawn} charts drawn for 14 quick changes"
+    assert page.evaluate("() => window.__badge"), "the chart was never shown as busy"
+    badge = cell.locator(".course-explorer-chart").evaluate(
+        "c => getComputedStyle(c, '::after').content")
+    assert "Updating" not in badge, "the busy badge stays after the last chart was drawn"
+    assert not page.record.blocked, f"requests beyond loopback: {page.record.blocked}"
