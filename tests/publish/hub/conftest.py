@@ -14,7 +14,6 @@ loopback aborted (as in tests/browser).
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,10 +28,6 @@ from course.publish.hub.install import fingerprint
 from course.publish.hub.settings import default_prefix, load
 from course.publish.release import write_student_edition
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 GROUP = "hubtest-class"
@@ -93,25 +88,6 @@ def hub_class(request):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = (f"Debian's Chromium is not installed at {CHROMIUM}: apt-get install chromium")
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -91,6 +91,20 @@ def _open_lesson(page) -> None:
     page.wait_for_function(KERNEL_READY_JS, timeout=TIMEOUT_MS, polling=250)
 
 
+def _showing(page, lesson: str) -> None:
+    """Wait until the lesson is the current tab, with its cells and a ready kernel.
+
+    The address bar is no witness: JupyterLab rewrites it as the workspace is restored
+    (to the file browser's folder, for one), so a lesson already open from an earlier visit
+    can be on screen while the address names its folder.
+    """
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tab"
+        ".lm-mod-current .lm-TabBar-tabLabel')].some(e => e.textContent.trim() === name)",
+        arg=Path(lesson).name, timeout=TIMEOUT_MS, polling=250)
+    _open_lesson(page)
+
+
 def _explorer_index(edition: Path) -> int:
     """The explorer cell's place in the lesson students get: the student edition's copy,
     which has no presenter notes, so its cells are not the checkout's."""
@@ -215,8 +229,7 @@ def test_following_the_link_again_brings_updates_and_keeps_the_edits(hub_class, 
         # mid-way, ended at once and never opened the lesson.
         _open_lesson(page)
         page.goto(lesson_link(hub_class.url, hub_class.repo, LESSON))
-        _open_lesson(page)
-        assert page.url.endswith(f"/lab/tree/{FOLDER}/{LESSON}"), page.url
+        _showing(page, LESSON)
         _shot(page, "03-link-again")
     finally:
         context.close()
