@@ -37,7 +37,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from course.grading import untrusted
@@ -431,7 +431,10 @@ def test_a_class_of_200_hostile_and_honest_submissions(spec, solution, box, hone
     hostile = find(st.lists(st.one_of(_mutations(solution).map(_encode),
                                       st.binary(max_size=100)), min_size=80, max_size=80),
                    lambda notebooks: len({len(n) for n in notebooks}) > 40,
-                   settings=settings(derandomize=True, database=None, max_examples=50))
+                   # the first class drawn that meets the condition: shrinking it to a
+                   # smallest such class took 300 of the test's 320 s
+                   settings=settings(derandomize=True, database=None, max_examples=50,
+                                     phases=[Phase.generate]))
     names = [f"hostile{i:03d}".encode() + (b"\xff" if i % 5 == 0 else b"")
              for i in range(80)]
     for name, notebook in zip(names, hostile, strict=True):

@@ -48,6 +48,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course import paths
 from course.errors import InputError
@@ -291,8 +293,30 @@ def _shown(value: float) -> set[str]:
     return {f for f in forms if len(f.lstrip("-0.").replace(".", "")) >= 4}
 
 
+def _numbers_printed(text: str) -> set[str]:
+    """Every string ``shown`` for which ``(?<![\\d.])shown(?!\\d)`` finds ``shown`` in the text,
+    among strings of digits and dots with an optional leading minus.
+
+    A match starts a maximal run of digits and dots and ends where the run ends or at one
+    of its dots, so each run gives its prefixes before a dot and itself; a minus counts
+    where no digit or dot comes before it. One pass per file, then a set lookup per value.
+
+    >>> sorted(_numbers_printed("p 3.247. and 5-0.1, -2.5"))
+    ['-2', '-2.5', '0', '0.1', '2', '2.5', '3', '3.247', '3.247.', '5']
+    """
+    found = set()
+    for match in re.finditer(r"(?<![\d.])(-?)([\d.]+)", text):
+        sign, run = match.groups()
+        prefixes = [run[:i] for i, char in enumerate(run) if char == "."] + [run]
+        found.update(prefix for prefix in prefixes if prefix)
+        if sign:
+            found.update(sign + prefix for prefix in prefixes if prefix)
+    return found
+
+
 def test_no_reference_value_from_the_solutions(texts):
-    searched = {rel: text for rel, text in texts.items() if not PUBLIC_TABLES.match(rel)}
+    printed = {rel: _numbers_printed(text) for rel, text in texts.items()
+               if not PUBLIC_TABLES.match(rel)}
     looked_for = 0
     for name in PROBLEM_SETS:
         assignment = asg.load_assignment(name)
@@ -304,8 +328,7 @@ def test_no_reference_value_from_the_solutions(texts):
                     looked_for += 1
                     if (name, shown) in TAUGHT_IN_LESSONS:
                         continue
-                    where = [rel for rel, text in searched.items()
-                             if re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", text)]
+                    where = [rel for rel, numbers in printed.items() if shown in numbers]
                     assert not where, f"{name}.{variable} = {shown} is in {where}"
     assert looked_for > 500
 
@@ -499,3 +522,13 @@ def test_a_fresh_clone_of_the_edition_collects_and_passes_a_sample_of_its_tests(
                           *sample], cwd=clone, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout.splitlines()[-1] and "failed" not in run.stdout
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet="0123-.x ", max_size=30),
+       shown=st.from_regex(r"-?[0-3][0-3.]{0,4}", fullmatch=True))
+def test_the_number_index_finds_what_the_search_finds(text, shown):
+    """:func:`_numbers_printed` answers as the regular expression the test used to run per
+    file and value (75 of its 85 s)."""
+    searched = re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", text) is not None
+    assert (shown in _numbers_printed(text)) == searched
