@@ -210,7 +210,20 @@ def _settled(page, cells_shown: list[int]) -> None:
                 return False
         return True
     _wait_until(drawn, 20, "the charts on the screen to be drawn")
-    time.sleep(0.3)
+    _steady(page)
+
+
+def _steady(page, timeout_s: float = 15) -> dict:
+    """The screen once two measurements 0.3 s apart agree (the deck fades cells in and
+    fits the screen's zoom after its charts are drawn: on a busy machine, later)."""
+    deadline = time.monotonic() + timeout_s
+    before = _screen(page)
+    while True:
+        time.sleep(0.3)
+        now = _screen(page)
+        if now == before or time.monotonic() > deadline:
+            return now
+        before = now
 
 
 def _press(page, key: str, before: list[int]) -> dict | None:
@@ -221,8 +234,7 @@ def _press(page, key: str, before: list[int]) -> dict | None:
         time.sleep(0.1)
         screen = _screen(page)
         if screen and screen["shown"] != before:
-            time.sleep(0.15)  # the deck fades cells in
-            return _screen(page)
+            return _steady(page)
     return None
 
 

@@ -496,6 +496,7 @@ def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
+@pytest.mark.slow  # clones the edition and runs pytest in it
 def test_a_fresh_clone_of_the_edition_collects_and_passes_a_sample_of_its_tests(edition,
                                                                             tmp_path):
     if shutil.which("git") is None:
