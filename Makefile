@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test env lint data-check benchmarks lock clean labextension hub
+.PHONY: lab test check env lint data-check benchmarks lock clean labextension hub
 
 env: $(STAMP)
 
@@ -28,8 +28,16 @@ hub: $(STAMP)
 	$(BIN)/course hub install
 	$(BIN)/course hub start
 
+# The whole suite, on every core (at most 6 workers: each may run a JupyterLab, a kernel
+# and a Chromium page); the hub's tests share one hub, so they keep to one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadgroup
+
+# The quick tier for the inner loop: everything but the browser and the slow tests
+# (notebooks executed, classes graded), about 3 minutes on two cores.
+check: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 -m "not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check course tests benchmarks scripts

@@ -36,10 +36,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from course import paths
-from course.grading import answers as codec
 from course.grading import testing
-from course.grading.runner import grade_paths, load_spec
+from course.grading.run.runner import grade_paths, load_spec
 from course.grading.sandbox import Sandbox
+from course.grading.untrusted import answers as codec
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location(
@@ -76,7 +76,7 @@ def baseline_one(path: Path, spec) -> float:
     """Fresh kernel + nbclient, then the same tests on the extracted answers."""
     nb = nbformat.read(path, as_version=4)
     names = sorted({v for vs in spec.required().values() for v in vs})
-    extract = ("import json as _j\nfrom course.grading.answers import encode_many as _e\n"
+    extract = ("import json as _j\nfrom course.grading.untrusted.answers import encode_many as _e\n"
                f"print('@@' + _j.dumps(_e({names!r}, globals())))")
     nb.cells.append(nbformat.v4.new_code_cell(extract))
     client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,

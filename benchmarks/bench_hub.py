@@ -91,7 +91,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def memory_of(uid: int) -> tuple[float, float]:
     """(RSS, PSS) in MB over the live processes of ``uid``."""
-    from course.hub.local import processes_of
+    from course.publish.hub.local import processes_of
 
     rss = pss = 0
     for pid in processes_of([uid]):
@@ -108,7 +108,7 @@ def memory_of(uid: int) -> tuple[float, float]:
 
 def cpu_seconds_of(uid: int) -> float:
     """CPU time (user + system) of the live processes of ``uid``, in seconds."""
-    from course.hub.local import processes_of
+    from course.publish.hub.local import processes_of
 
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
@@ -364,10 +364,10 @@ def _record_memory(student: Student) -> None:
 # -- one class size ------------------------------------------------------------------------------
 def run_class(n: int, browsers: int, changes: int, think: tuple[float, float], ramp: float,
               seed: int) -> dict:
-    from course.hub import local
-    from course.hub.links import lesson_link
-    from course.hub.settings import default_prefix, load
-    from course.release import write_student_edition
+    from course.publish.hub import local
+    from course.publish.hub.links import lesson_link
+    from course.publish.hub.settings import default_prefix, load
+    from course.publish.release import write_student_edition
 
     installed = load(default_prefix())
     work = Path(tempfile.mkdtemp(prefix="hubbench-"))
@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="students arrive within this many seconds")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    from course.hub.settings import default_prefix
+    from course.publish.hub.settings import default_prefix
 
     if os.geteuid() != 0 or not (default_prefix() / "etc" / "hub.json").exists():
         print("bench_hub skipped: run it as root after `course hub install` (it makes Unix "

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from course import paths
 from course.cli import main
-from course.grading.review import open_review
-from course.grading.runner import load_spec
+from course.grading.book.review import open_review
+from course.grading.run.runner import load_spec
 
 GRADING = paths.PROJECT_ROOT / "tests" / "grading"
 

@@ -6,7 +6,7 @@ was emptied and run (the old value is still there), or never ran. :class:`CellRu
 records every cell run (IPython's ``pre_run_cell`` / ``post_run_cell`` events, which carry
 JupyterLab's cell id) so that a self-check can tell, and say so **instead of** a verdict:
 
-* problem sets: :class:`course.grading.checker.Checker` asks
+* problem sets: :class:`course.grading.check.checker.Checker` asks
   :meth:`CellRuns.answer_state` about each question's answer cell;
 * lessons: a check function decorated with :func:`self_check` (lesson 00's
   ``check_overtake``) looks at the variables its call names in the running cell and
@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CellRuns", "assigned_names", "self_check"]
+__all__ = ["CellRuns", "assigned_names", "cell_source", "self_check"]
 
 
 class CellRuns:
@@ -201,7 +201,7 @@ Fix it and run it again: until then the values checked are left from an earlier 
             cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError):
             return []
-        saved = {c.get("id"): _source(c) for c in cells if c.get("cell_type") == "code"}
+        saved = {c.get("id"): cell_source(c) for c in cells if c.get("cell_type") == "code"}
         changed = []
         for cell_id, (source, count, _error, _at) in self.last.items():
             if cell_id == self.current or not source.strip():
@@ -212,7 +212,12 @@ Fix it and run it again: until then the values checked are left from an earlier 
         return sorted(changed, key=lambda item: item[1] or 0)
 
 
-def _source(cell: Mapping[str, Any]) -> str:
+def cell_source(cell: Mapping[str, Any]) -> str:
+    """A saved notebook cell's source as one string (nbformat allows a list of lines).
+
+    >>> cell_source({"source": ["x = 1", " + 2"]})
+    'x = 1 + 2'
+    """
     source = cell.get("source", "")
     return source if isinstance(source, str) else "".join(source)
 

@@ -1,13 +1,13 @@
 """The course's annotated reading list: a schema-checked data file, read by lessons and claims.
 
-The readings live in ``course/readings.yaml`` (data, not code): authors (or an
+The readings live in ``course/registry/readings.yaml`` (data, not code): authors (or an
 organization, for an official report; ``editor`` marks an edited volume), year, title,
 kind (article, book or report), venue (journal or publisher), optional place, volume,
-issue, pages and DOI, the claims
-a reading bears on, the lessons whose closing list includes it, and a short annotation.
-:func:`all_readings` checks the file against :data:`SCHEMA` before anything uses it, so
-a misspelt field or a reading that cites an unknown claim fails with a message naming
-the entry. The claims registry (:mod:`course.claims`) cites readings by ``key``; each
+issue, pages and DOI, the claims a reading bears on, the lessons whose closing list
+includes it, and a short annotation. :func:`all_readings` checks the file against its
+schema (``readings.schema.json``, through :mod:`course.registry`) before anything uses
+it, so a misspelt field or a reading that cites an unknown claim fails with a message
+naming the entry. The claims registry (:mod:`course.claims`) cites readings by ``key``; each
 lesson ends with :func:`lesson_markdown` of its lesson number.
 
 Examples
@@ -24,45 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from course import registry
 from course.errors import DataError, InputError
 
-PATH = Path(__file__).with_name("readings.yaml")
-
-#: JSON Schema of ``readings.yaml``.
-SCHEMA = {
-    "type": "object",
-    "required": ["readings"],
-    "additionalProperties": False,
-    "properties": {"readings": {"type": "array", "minItems": 1, "items": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["key", "year", "title", "kind", "venue", "claims", "lessons", "note"],
-        "anyOf": [{"required": ["authors"]}, {"required": ["organization"]}],
-        "properties": {
-            "key": {"type": "string", "pattern": "^[a-z-]+-[0-9]{4}$"},
-            "authors": {"type": "array", "minItems": 1,
-                        "items": {"type": "string", "pattern": "^[^,]+, [^,]+(, Jr\\.)?$"}},
-            "organization": {"type": "string", "minLength": 3},
-            "editor": {"type": "boolean"},
-            "year": {"type": "integer", "minimum": 1800, "maximum": 2100},
-            "title": {"type": "string", "minLength": 3},
-            "kind": {"enum": ["article", "book", "report"]},
-            "venue": {"type": "string", "minLength": 3},
-            "place": {"type": "string"},
-            "volume": {"type": "string", "pattern": "^[0-9]+$"},
-            "issue": {"type": "string", "pattern": "^[0-9]+$"},
-            "pages": {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
-            "doi": {"type": "string", "pattern": "^10\\.[0-9]+/\\S+$"},
-            "claims": {"type": "array", "minItems": 1,
-                       "items": {"type": "string", "pattern": "^C[1-7]$"}},
-            "lessons": {"type": "array", "minItems": 1,
-                        "items": {"type": "string", "pattern": "^0[1-6]$"}},
-            "note": {"type": "string", "minLength": 60},
-        },
-    }}},
-}
+#: The data file (beside its JSON Schema, ``readings.schema.json``).
+PATH = registry.path("readings")
 
 
 @dataclass(frozen=True)
@@ -126,27 +93,8 @@ class Reading:
         return f'{head} "{self.title}." {tail}.{doi}'
 
 
-def _validate(document) -> None:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(SCHEMA)
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-    if errors:
-        error = errors[0]
-        where = "/".join(str(p) for p in error.path) or "(top level)"
-        message = error.message
-        if error.validator == "anyOf":
-            message = "an entry needs 'authors' (or 'organization', for an official report)"
-        raise DataError(f"{PATH.name}: {where}: {message}; fix the entry "
-                        f"({len(errors)} problem(s) in all)")
-    keys = [entry["key"] for entry in document["readings"]]
-    twice = sorted({k for k in keys if keys.count(k) > 1})
-    if twice:
-        raise DataError(f"{PATH.name}: the key(s) {twice} are used more than once")
-
-
 def parse(text: str) -> list[Reading]:
-    """Readings from the text of a readings file, after checking it against :data:`SCHEMA`.
+    """Readings from the text of a readings file, after checking it against its schema.
 
     Raises
     ------
@@ -158,15 +106,13 @@ def parse(text: str) -> list[Reading]:
     >>> parse("readings: [{key: x-2000}]")
     Traceback (most recent call last):
     ...
-    course.errors.DataError: readings.yaml: readings/0: 'year' is a required property; ...
+    course.errors.DataError: readings.yaml: readings/0: an entry needs 'authors' (or ...
     """
-    import yaml
-
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise DataError(f"{PATH.name} is not valid YAML: {error}") from None
-    _validate(document)
+    document = registry.parse("readings", text)
+    keys = [entry["key"] for entry in document["readings"]]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise DataError(f"{PATH.name}: the key(s) {twice} are used more than once")
     out = []
     for entry in document["readings"]:
         fields = dict(entry)

@@ -12,7 +12,7 @@ browser tests (``tests/browser/conftest.py``). See docs/ARCHITECTURE.md, "Jupyte
   lesson), hidden plumbing cells, the notebook run before presenting, no deck from stored
   settings, a speaker view; and, in every notebook, presenter notes never shown.
   Hand-written, no build step (see its remoteEntry.js).
-* The save hook :func:`course.strip_on_save.pre_save_hook`: the course's own notebooks
+* The save hook :func:`course.publish.strip_on_save.pre_save_hook`: the course's own notebooks
   (``notebooks/``, ``exercises/``, ``solutions/``) are saved without outputs, autosave
   included, so a teaching session leaves ``git status`` clean.
 * ``lab-settings/overrides.d/*.json``: default values of JupyterLab's user settings,
@@ -45,7 +45,7 @@ c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheck
 # The save hook, a server extension of the course package (installed beside JupyterLab by
 # make env, postBuild or a hub image). Extensions enabled by the environment's own
 # jupyter_server_config.d (jupyterlab, terminals, ...) are added to this by the server.
-c.ServerApp.jpserver_extensions.update({"course.strip_on_save": True})
+c.ServerApp.jpserver_extensions.update({"course.publish.strip_on_save": True})
 
 c.ContentsManager.hide_globs = [
     # jupyter_server's defaults

@@ -2,7 +2,7 @@
 # The student edition as students get it: `course release student`, commit it to a new
 # git repository, clone that, and run the README's two commands in the clone
 # (scripts/check_two_commands.sh). Slow (it installs the clone's own .venv), so it is a
-# scripted check rather than a test; tests/test_release.py covers the rest quickly.
+# scripted check rather than a test; tests/publish/test_release.py covers the rest quickly.
 #
 # Usage (from the course folder, after `make env`): scripts/check_student_edition.sh [WORK_DIR]
 set -euo pipefail

@@ -18,6 +18,7 @@ one (see docs/ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -29,7 +30,7 @@ import pytest
 
 from course import paths
 from course.data.sources import SOURCES
-from course.hub.settings import default_prefix
+from course.publish.hub.settings import default_prefix
 
 try:  # property-based tests (tests/grading/test_properties.py): a dev dependency
     from hypothesis import HealthCheck, settings
@@ -197,3 +198,55 @@ def essay_file() -> Path:
 def excerpt_checker() -> Path:
     """The maintainers' ``shared/tools/check_excerpts.py``."""
     return _shared_root() / "tools" / "check_excerpts.py"
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_by_a_browser_session(request):
+    """Hide an event loop that a Playwright session left marked as running on this thread.
+
+    Playwright's sync API keeps its loop marked as running on the test process's main thread
+    for as long as the browser fixture lives (a session or a module). Code under test that asks
+    whether a kernel's loop is running (the explorers draw at once in plain Python, later in a
+    kernel) would get the wrong answer in every later test of the same process, and
+    ``asyncio.run`` would refuse to start. Tests that drive the browser keep the loop.
+    """
+    if "chromium" in request.fixturenames:
+        yield
+        return
+    left = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(left)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium_installed() -> None:
+    """Skip (fail in CI) when Debian's Chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    reason = (f"Debian's Chromium is not installed at {CHROMIUM}: install the 'chromium' "
+              "package (apt-get install chromium) to run the browser and hub tests")
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_installed):
+    """Debian's Chromium driven by Playwright: one per test process, shared by the browser
+    and hub tests (Playwright's sync API allows one session per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

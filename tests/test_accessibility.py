@@ -277,7 +277,7 @@ def test_all_seven_lessons_are_there_to_check():
 @functools.cache
 def _executed(path):
     """The lesson run once in a fresh kernel (cached: several checks read it)."""
-    from course.export import execute_notebook, read_notebook
+    from course.publish.export import execute_notebook, read_notebook
 
     nb = read_notebook(path)
     execute_notebook(nb, path.parent, timeout=120)
@@ -316,7 +316,7 @@ def test_every_chart_in_the_lesson_has_a_description(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_the_lesson_handout_is_offline_and_every_chart_has_alt_text(path):
-    from course.export import loaded_urls, make_static, notebook_html
+    from course.publish.export import loaded_urls, make_static, notebook_html
 
     nb = copy.deepcopy(_executed(path))
     in_cells = sum(where.startswith("cell") for where, _ in _vegalite_outputs(nb))

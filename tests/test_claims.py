@@ -171,3 +171,77 @@ def test_ledger_has_one_row_per_claim():
     assert list(table["id"]) == claims.ids()
     assert table.loc[table.id == "C3", "paragraphs"].item() == "P17, P16"
     assert (table["verdict"] == "").all()
+
+
+# ------------------------------------------------------------- the registry is data
+
+
+def _claims_document():
+    import yaml
+
+    return yaml.safe_load(claims.PATH.read_text(encoding="utf-8"))
+
+
+def _parse(document):
+    import yaml
+
+    return claims.parse(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+
+
+def test_the_registry_is_a_data_file_that_passes_its_schema():
+    from course import registry
+
+    assert claims.PATH == registry.FOLDER / "claims.yaml"
+    assert claims.PATH.read_text(encoding="utf-8").startswith("# The essay's claims")
+    assert "How to edit" in claims.PATH.read_text(encoding="utf-8")
+    assert claims.parse(claims.PATH.read_text(encoding="utf-8")) == tuple(claims.all_claims())
+    # the reference implementation of JSON Schema reads both schemas and files the same way
+    import jsonschema
+
+    for name in ("claims", "readings"):
+        jsonschema.Draft7Validator.check_schema(registry.schema(name))
+        jsonschema.Draft7Validator(registry.schema(name)).validate(registry.load(name))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c.pop("title"), "claims/2: 'title' is a required property; fix entry C3$"),
+    (lambda c: c.update(title=42), "claims/2/title: 42 is not of type 'string'; fix entry C3, "
+                                   "field 'title'"),
+    (lambda c: c["excerpts"][0].update(paragraph="17"),
+     "claims/2/excerpts/0/paragraph: '17' does not match '\\^P\\[0-9\\]\\+\\$'; fix entry C3, "
+     "field 'excerpts/0/paragraph'"),
+    (lambda c: c.update(lessons=[3]), "claims/2/lessons/0: 3 is not of type 'string'"),
+    (lambda c: c.update(verdict="x"), "Additional properties are not allowed \\('verdict' was "
+                                      "unexpected\\); fix entry C3$"),
+    (lambda c: c.update(depends_on_measure=["a list"]),
+     "field 'depends_on_measure'"),
+    (lambda c: c.update(measures=["numpy.mean"]), "claims/2/measures/0: 'numpy.mean' does not"),
+    (lambda c: c["questions"][0].pop("evidence"), "claims/2/questions/0: 'evidence' is a "
+                                                  "required property; fix entry C3, field "
+                                                  "'questions/0'"),
+    (lambda c: c.update(questions=[]), "claims/2/questions: \\[\\] should be non-empty"),
+    (lambda c: c["questions"][0].update(id="C4.q9"), "claim C3 has the question C4.q9: its id "
+                                                     "must start with C3.q"),
+    (lambda c: c.update(id="C2"), "the claim id\\(s\\) \\['C2'\\] are used more than once"),
+], ids=["no-title", "title-not-text", "paragraph-id", "lesson-not-quoted", "unknown-field",
+        "verdict-not-text", "measure-elsewhere", "question-without-evidence", "no-questions",
+        "question-of-another-claim", "claim-id-twice"])
+def test_a_broken_claim_is_refused_with_a_message_naming_it_and_the_field(change, message):
+    document = _claims_document()
+    change(document["claims"][2])
+    with pytest.raises(DataError, match=message):
+        _parse(document)
+
+
+def test_a_registry_that_is_not_yaml_is_refused():
+    with pytest.raises(DataError, match="claims.yaml is not valid YAML"):
+        claims.parse("claims: [\n  - id: C1\n title: x")
+
+
+def test_every_claim_cites_readings_on_the_reading_list_and_back():
+    from course import readings
+
+    for claim in claims.all_claims():
+        assert [r.key for r in claims.readings_for(claim.id)] == list(claim.readings)
+        for reading in readings.for_claim(claim.id):
+            assert claim.id in reading.claims

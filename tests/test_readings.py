@@ -116,7 +116,7 @@ def test_each_lesson_ends_with_its_reading_list_from_the_registry(lesson):
     assert last["cell_type"] == "markdown"
     assert source.strip() == readings.lesson_markdown(lesson), (
         f"{path.name}: the last cell must be readings.lesson_markdown({lesson!r}); "
-        "regenerate it from course/readings.yaml")
+        "regenerate it from course/registry/readings.yaml")
     # every claim the lesson teaches has at least one of its readings on the list
     listed = {r.key for r in readings.for_lesson(lesson)}
     for claim in claims.for_lesson(lesson):

@@ -1,6 +1,6 @@
 """Charts of a class's results for the instructor's report (``course report``).
 
-Each takes rows already aggregated by :mod:`course.grading.report` (bins, one row per
+Each takes rows already aggregated by :mod:`course.grading.book.report` (bins, one row per
 question, one row per check) and says in its description what it shows, for alt text.
 
 Examples

@@ -1,38 +1,24 @@
-"""Homework: assign, self-check, contained grading, gradebook and submission.
+"""Homework, by stage: authored, checked by the student, run contained, recorded.
 
-``from course.grading import Checker`` is what a problem-set notebook runs; it is loaded
-lazily so that importing :mod:`course.grading` stays cheap for the grader.
+Importing this package imports nothing: each stage is loaded when it is used, and the
+grader's sandbox (``python -m course.grading.sandbox``) loads only what it needs.
 
-Modules
--------
-answers        encode/decode answers as plain JSON-safe data (self-check and grader)
-sandbox        a warm fork server that runs each submission in a contained child process
-untrusted      the trust boundary: files, notebooks, run messages and answers, bounded
-tester         a limited worker process that reads a finished run and runs the tests
-collect        which files are submissions, and whose (from how they were collected)
-runner         the pipeline: collect, read, run contained, test, record
-gradebook      one row per student, a ledger of every submission, per-student feedback
-details        each graded submission's written answers, test results and cell errors
-rubric         rubric items of written questions (id, points, text, comment), checked
-handgrades     hand grades: one append-only file per grader, merged on read
-review         grading written answers by question (pure); review_app: its widgets
-report         the offline class report; lms: Canvas and Moodle import files
-public_checks  where a problem set's public checks are (self-check and ``course submit``)
-cli_grade      ``course grade``; cli_submit / submit: ``course submit``; cli_review,
-               cli_report, cli_lms: ``course review``, ``course report``,
-               ``course export-grades``
+::
+
+    untrusted/   the trust boundary: files, notebooks, run messages and answers a student
+                 sends, read with limits; student text made safe to write (plain types)
+    testing      the test API problem sets' tests.py are written in
+    sandbox      a student's code run contained (warm fork server, namespaces, limits)
+    author/      solutions/ -> exercises/: problem sets, rubrics (course assign)
+    run/         collect, read, run, test: a class's submissions to grades (course grade)
+    check/       the student's self-check in the notebook and course submit
+    book/        gradebook, details, hand grades, review, class report, LMS files
+    gradescope   the Gradescope autograder: bundle and entry point
+
+Imports between stages go one way (untrusted and testing <- sandbox, author <- run <-
+book, gradescope; check uses author, sandbox and run) and through each stage's
+``__init__``; ``tests/test_architecture.py`` checks it. The three modules at this level
+are the ones named by their path from outside the package: ``tests.py`` files import
+``course.grading.testing``, and ``python -m course.grading.sandbox`` and
+``python -m course.grading.gradescope`` start processes.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-__all__ = ["Checker"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "Checker":
-        from course.grading.checker import Checker
-
-        return Checker
-    raise AttributeError(f"module 'course.grading' has no attribute {name!r}")

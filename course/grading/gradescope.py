@@ -9,7 +9,7 @@ the course's *runtime* dependencies, pinned to the versions of the project's loc
 and curated data), with this problem set's questions and tests in ``grading/<ps>/``
 (``assignment.yaml``, ``tests.py``, ``prompts.json``; the solution notebook is not
 shipped), readable by root only. ``run_autograder`` (run per submission) calls
-:func:`main`, which grades the submitted notebook with :mod:`course.grading.runner` — the
+:func:`main`, which grades the submitted notebook with :mod:`course.grading.run.runner` — the
 student's code runs in a contained child process, the tests in a limited worker — and
 writes ``/autograder/results/results.json`` in Gradescope's format: one entry per test,
 public tests ``visible``, hidden tests ``after_published``, all text shown as plain text.
@@ -49,7 +49,7 @@ from typing import Any
 from course import paths
 from course.errors import InputError
 from course.grading import testing
-from course.grading.safetext import WRITE_ERRORS, encodable
+from course.grading.untrusted import WRITE_ERRORS, encodable
 
 __all__ = ["build_bundle", "bundle_files", "main", "results_json"]
 
@@ -76,7 +76,7 @@ python3 -m venv /autograder/venv
 # The tests are root's alone: the student's code never runs as root.
 chmod -R go-rwx /autograder/source/grading
 # Warm-up: import the course and check that {name} loads (fails the build, not a student).
-/autograder/venv/bin/python -c "from course.grading.runner import load_spec
+/autograder/venv/bin/python -c "from course.grading.run import load_spec
 load_spec('{name}', autograder_dir='/autograder/source/grading')"
 """
 
@@ -201,7 +201,7 @@ def build_bundle(assignment: Any, dist_dir: Path | None = None) -> Path:
 
 def _prompts_json(assignment: Any) -> bytes:
     """The written questions' untouched answer cells (what students receive: no answers)."""
-    from course.grading.assignment import written_prompts
+    from course.grading.author import written_prompts
 
     return (json.dumps(written_prompts(assignment), indent=1, sort_keys=True,
                        ensure_ascii=False) + "\n").encode("utf-8")
@@ -210,7 +210,7 @@ def _prompts_json(assignment: Any) -> bytes:
 def _handout_json(assignment: Any) -> bytes:
     """What students are given, as the grader compares with it (cell ids, fingerprints of
     their words, questions, prompts: no answers)."""
-    from course.grading.assignment import handout
+    from course.grading.author import handout
 
     return (json.dumps(handout(assignment).to_data(), indent=1, ensure_ascii=False)
             + "\n").encode("utf-8")
@@ -343,12 +343,11 @@ def grade_submission(name: str, notebook: Path, *, spec_dir: Path | None = None,
     """
     import time
 
-    from course.grading import runner
-    from course.grading.collect import submission_for
+    from course.grading.run import grade_submissions, load_spec, submission_for
     from course.grading.sandbox import Sandbox
 
     started = time.perf_counter()
-    spec = runner.load_spec(name, autograder_dir=spec_dir)
+    spec = load_spec(name, autograder_dir=spec_dir)
     titles = {q.id: q.title for q in spec.questions}
     manual = {q.id: q.points for q in spec.questions if q.kind == "manual"}
     with Sandbox(containment) as box:
@@ -370,8 +369,8 @@ def grade_submission(name: str, notebook: Path, *, spec_dir: Path | None = None,
         if uncontained:
             folder = Path(spec_dir) if spec_dir else None
             _protect(*(p for p in (folder, results_dir) if p is not None))
-        grades = runner.grade_submissions(spec, [submission_for(notebook, name)], workers=1,
-                                          sandbox=box, require_containment=False)
+        grades = grade_submissions(spec, [submission_for(notebook, name)], workers=1,
+                                   sandbox=box, require_containment=False)
     grade = grades[0]
     # Gradescope grades written answers in its own view; results_json lists them once.
     parts = [p for p in grade.message.split("; ") if p and not p.endswith("graded by hand")]

@@ -6,7 +6,7 @@ Process tree
 
     grader (course grade: reads tests, writes the gradebook)
       ├─ tester      forked from the grader, limited: reads a finished job's messages and
-      │              runs the tests on its answers (course.grading.tester)
+      │              runs the tests on its answers (course.grading.run.tester)
       └─ zygote      `python -m course.grading.sandbox`: pre-imports pandas, numpy,
          │           altair and course, then only ever receives tiny job requests
          │           (job id + folder + limits) — never a notebook, a test or an answer
@@ -21,7 +21,7 @@ Process tree
                          (read-only) and the job's work folder, pivots into it, drops to
                          an unprivileged per-job uid, sets rlimits, and executes the
                          code cells; after each answer cell it sends that question's
-                         encoded answers (course.grading.answers) at once.
+                         encoded answers (course.grading.untrusted.answers) at once.
 
 Containment, and what happens where the OS does not allow it
 ------------------------------------------------------------
@@ -107,6 +107,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -492,18 +493,24 @@ class _QuietChecker:
 
 
 def _silence_self_checks() -> None:
-    """In a graded run, ``Checker`` (and ``check.submit``) do nothing: swap in the stub."""
+    """In a graded run, ``Checker`` (and ``check.submit``) do nothing: swap in the stub.
+
+    Notebooks import it as ``from course.grading.check import Checker``; handouts written
+    before the check stage had its own package said ``from course.grading import
+    Checker``, and a submission made from one is graded the same way.
+    """
     import course.grading
 
-    checker_stub = type(sys)("course.grading.checker")
-    checker_stub.Checker = _QuietChecker
-    sys.modules["course.grading.checker"] = checker_stub
+    check_stub = type(sys)("course.grading.check")
+    check_stub.Checker = _QuietChecker
+    sys.modules["course.grading.check"] = check_stub
+    course.grading.__dict__["check"] = check_stub
     course.grading.__dict__["Checker"] = _QuietChecker
 
 
 def _execute_notebook(job: dict, send: Any, data: bytes) -> None:
     """Run the code cells of the job's notebook in order, sending answers as they appear."""
-    from course.grading.answers import encode_many
+    from course.grading.untrusted import answers
 
     questions: dict[str, list[str]] = job["questions"]
     notebook = json.loads(data)
@@ -559,12 +566,12 @@ def _execute_notebook(job: dict, send: Any, data: bytes) -> None:
             os._exit(0)
         if question in questions:
             send({"kind": "answers", "question": question, "cell": index,
-                  "answers": encode_many(questions[question], namespace)})
+                  "answers": answers.encode_many(questions[question], namespace)})
             sent.add(question)
     for question, names in questions.items():
         if question not in sent:  # the answer cell was deleted: read the variables anyway
             send({"kind": "answers", "question": question, "cell": None,
-                  "answers": encode_many(names, namespace)})
+                  "answers": answers.encode_many(names, namespace)})
     send({"kind": "done"})
 
 
@@ -651,6 +658,12 @@ def _runner_main(job: dict, msg_fd: int, out_fd: int, mode: str, slot: int) -> N
         code = 71
     finally:
         os._exit(code)
+
+
+def signal_on_parent_death(sig: int) -> None:
+    """Have the kernel send this process ``sig`` when its parent dies (Linux ``prctl``;
+    raises ``OSError`` where it is refused). The tester, forked from the grader, uses it."""
+    _prctl(_PR_SET_PDEATHSIG, sig)
 
 
 def _die_with_parent(parent: int, sig: int) -> None:
@@ -1040,7 +1053,7 @@ def _serve(containment: str) -> None:
     import pandas  # noqa: F401
 
     import course  # noqa: F401
-    import course.grading.answers  # noqa: F401
+    import course.grading.untrusted  # noqa: F401 - the answers' codec
 
     _warm_modules()
     _warm_data()
@@ -1165,22 +1178,35 @@ def _stop_children(children: dict[int, str]) -> None:
             os.waitpid(pid, 0)
 
 
-def _warm_modules() -> None:
-    """Import the course's modules and compile Altair's schema validator once, here."""
+def _module_names(package: Any, skip: tuple[str, ...]) -> Iterator[str]:
+    """Names of ``package``'s modules, depth first, never importing (nor entering) a
+    package whose name starts with one of ``skip`` (``pkgutil.walk_packages`` imports
+    every package it walks, so it would load a skipped package's ``__init__``)."""
+    import importlib
     import pkgutil
 
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        if info.name.startswith(skip) or ".builders" in info.name:
+            continue
+        yield info.name
+        if info.ispkg:
+            with contextlib.suppress(Exception):
+                yield from _module_names(importlib.import_module(info.name), skip)
+
+
+def _warm_modules() -> None:
+    """Import the course's modules and compile Altair's schema validator once, here."""
     import course
 
     # Never the grading modules that read solutions/ or tests: nothing of the kind may
-    # sit in the zygote's memory, which every submission inherits.
+    # sit in the zygote's memory, which every submission inherits. Of grading, only the
+    # trust boundary (the answers' codec) and the test API.
     skip = ("course.__main__", "course.cli", "course.grading", "course.data.build",
-            "course.data.fetch", "course.data.cli")
-    keep = ("course.grading.answers", "course.grading.testing")
-    for info in pkgutil.walk_packages(course.__path__, "course."):
-        if (info.name.startswith(skip) and info.name not in keep) or ".builders" in info.name:
-            continue
+            "course.data.fetch")
+    keep = ("course.grading.untrusted", "course.grading.testing")
+    for name in [*_module_names(course, skip), *keep]:
         with contextlib.suppress(Exception):
-            __import__(info.name)
+            __import__(name)
     try:
         import altair as alt
         import pandas as pd

@@ -2,7 +2,7 @@
 
 A problem set's tests are plain Python functions. Each takes ``answers`` — a mapping
 from the variable names a question asks for to their values, rebuilt from plain data by
-:func:`course.grading.answers.decode` (so a DataFrame is a real DataFrame, a chart is
+:func:`course.grading.untrusted.answers.decode` (so a DataFrame is a real DataFrame, a chart is
 its Vega-Lite spec as a ``dict``) — and signals a wrong answer by raising
 :class:`Failed` with a message that tells the student what to fix.
 

@@ -47,7 +47,7 @@ QUESTIONS = {'q1': {'title': 'The major powers of 1913',
 # The notebook as handed out, as the grader reads written answers against it:
 # each cell's id, a fingerprint of its words and its question; the prompts.
 HANDOUT = {'cells': [['ps1-00-c2c8c1', '66d3c4c293f71c51', None],
-           ['ps1-01-5f0a19', '49bb50f96387ad48', None],
+           ['ps1-01-5f0a19', 'fd6cb9c1ead45f53', None],
            ['ps1-02-356ed1', '2dc60cdba22b3071', None],
            ['ps1-03-45a2e8', '4f35c8d43d344bb1', None],
            ['ps1-04-0b90fe', '958c7c213148fec2', None],

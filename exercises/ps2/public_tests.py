@@ -48,7 +48,7 @@ QUESTIONS = {'q1': {'title': "Britain's disputes with France, Russia and Germany
 # The notebook as handed out, as the grader reads written answers against it:
 # each cell's id, a fingerprint of its words and its question; the prompts.
 HANDOUT = {'cells': [['ps2-00-26c0aa', '228dea86898599d7', None],
-           ['ps2-01-ea5b00', '2ffcf32615c978f5', None],
+           ['ps2-01-ea5b00', '8596c75e92aa4434', None],
            ['ps2-02-5871ec', 'b60f5711d8fdae2f', None],
            ['ps2-03-172a93', '30da8696a2cade14', None],
            ['ps2-04-f1e49f', '9df07f1526711d2f', None],

@@ -49,7 +49,7 @@ QUESTIONS = {'q1': {'title': 'The burden of each ally in 2012',
 # The notebook as handed out, as the grader reads written answers against it:
 # each cell's id, a fingerprint of its words and its question; the prompts.
 HANDOUT = {'cells': [['ps3-00-8bc487', '4e5049a578183798', None],
-           ['ps3-01-c9c4c2', 'b21362a32f562c5b', None],
+           ['ps3-01-c9c4c2', 'cc5edf6725b36af9', None],
            ['ps3-02-4fd2e8', '25178b1ad3672805', None],
            ['ps3-03-c050d0', 'eb0d5adeb6a1dbc3', None],
            ['ps3-04-54393a', '98057eaca59a6360', None],

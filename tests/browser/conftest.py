@@ -12,7 +12,7 @@
   requests and the server log are saved under ``test-artifacts/<test name>/``.
 
 The server runs with the course's own JupyterLab settings (``jupyter/``, through
-:func:`course.lab.lab_environment`, as ``make lab`` and Binder do): the course's
+:func:`course.publish.lab.lab_environment`, as ``make lab`` and Binder do): the course's
 Vega-Lite renderer, no news or update checks, terminals with the course's commands.
 It never writes into the project: autosave is off in its private settings and
 checkpoints go to ``tmp_path``; its HTTP(S) proxy is a closed local port, so server and
@@ -44,13 +44,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course.lab import lab_environment
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish.lab import lab_environment
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 SERVER_START_TIMEOUT = 90  # seconds
@@ -76,15 +72,6 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
     return report
 
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = (f"Debian's Chromium is not installed at {CHROMIUM}: install the 'chromium' "
-              "package (apt-get install chromium) to run the browser tests")
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -228,9 +215,8 @@ def _stop_server(lab: JupyterLab) -> list[int]:
 
 
 @pytest.fixture
-def jupyterlab(tmp_path):
+def jupyterlab(tmp_path, chromium_installed):
     """A fresh JupyterLab server for one test; fails the test if anything outlives it."""
-    _require_chromium()
     lab = _start_server(tmp_path / "jupyter")
     yield lab
     left = _stop_server(lab)
@@ -239,18 +225,6 @@ def jupyterlab(tmp_path):
             os.kill(pid, signal.SIGKILL)
     assert not left, f"processes still running after the server stopped: {left}"
 
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium driven by Playwright, shared by the session's tests."""
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass

@@ -10,7 +10,7 @@ alliances-course-deck, on jupyterlab-slideshow 0.3.4):
   the file on disk is byte for byte what it was (``b`` once added a cell, ``git status``
   showed the lesson modified);
 * **b and . blank the screen** and any key brings the slide back (without moving);
-* **Home and End** go to the first and the last screen that :func:`course.slides.screens`
+* **Home and End** go to the first and the last screen that :func:`course.publish.slides.screens`
   reads from the cells;
 * **the speaker view** (the ``s`` key: a second window) shows the current screen's
   presenter notes, the next screen and the screen's slot in the 50-minute plan — the same
@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from course import slides
 from course.paths import NOTEBOOKS_DIR
+from course.publish import slides
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

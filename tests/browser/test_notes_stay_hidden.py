@@ -12,7 +12,7 @@ After each, no presenter-notes cell takes any room on the page, the text on scre
 no "Presenter notes" and no line of any note (the expected answers: "*Expected:* **1995**"
 under lesson 00's Exercise 5.1), and the notes cells are still there in the notebook (the
 deck extension hides them by their metadata; the student edition leaves them out
-altogether: tests/test_release.py). Screenshots of each step are kept.
+altogether: tests/publish/test_release.py). Screenshots of each step are kept.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from course import slides
+from course.publish import slides
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

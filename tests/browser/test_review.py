@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from course.cli import main
-from course.grading import gradebook
+from course.grading.book import gradebook
 from course.paths import PROJECT_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.needs("solutions")]
@@ -53,7 +53,7 @@ def class_folder():
     folder = PROJECT_ROOT / "test-artifacts" / f"review-run-{secrets.token_hex(6)}"
     folder.mkdir(parents=True)
     try:
-        from course.grading.runner import load_spec
+        from course.grading.run.runner import load_spec
 
         spec = load_spec("ps1")
         book = gradebook.Gradebook(folder / "gradebook.csv", spec)
@@ -173,8 +173,8 @@ def test_instructor_grades_30_answers_with_the_keyboard(class_folder, jupyterlab
 def test_the_class_report_renders_offline_with_alt_text(chromium, tmp_path):
     """The report page in Chromium with every request blocked: every chart is drawn (its
     image decoded) and carries its alt text; a full-page screenshot is kept."""
-    from course.grading.report import write_report
-    from course.grading.runner import load_spec
+    from course.grading.book.report import write_report
+    from course.grading.run.runner import load_spec
 
     spec = load_spec("ps1")
     gradebooks.build_gradebook(tmp_path / "gradebook.csv", spec, 30)

@@ -3,7 +3,7 @@
 The instructor's session, in real JupyterLab in Chromium, with JupyterLab's autosave on (every
 3 seconds here instead of 120): open a lesson (00, then 04), start the deck (which runs it),
 step through a few screens, change the explorer, leave the deck and save with Ctrl+S. The
-lesson is saved — more than once — through the course's save hook (course/strip_on_save.py,
+lesson is saved — more than once — through the course's save hook (course/publish/strip_on_save.py,
 switched on by the course's settings in jupyter/), so the file on disk must still be byte for
 byte the committed one, and ``git status`` must show nothing to commit for it.
 
@@ -83,5 +83,5 @@ def test_a_session_with_autosave_leaves_the_lesson_as_committed(jupyterlab, lab_
             taught.write_bytes(committed)
     assert saved == committed, (
         "the session changed the committed lesson (outputs or metadata were saved); "
-        "is course.strip_on_save enabled by jupyter/jupyter_server_config.py?")
+        "is course.publish.strip_on_save enabled by jupyter/jupyter_server_config.py?")
     assert _git_status(taught) == status_before

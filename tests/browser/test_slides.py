@@ -6,7 +6,7 @@ course's deck extension runs the notebook first), then step through the whole de
 keys a clicker sends — PageDown, Space, ArrowRight and ArrowDown in turn — and a few steps
 back with PageUp, ArrowLeft, ArrowUp and Shift+Space. On every screen it checks
 
-* **order**: the screen is the next one :func:`course.slides.screens` reads from the cells'
+* **order**: the screen is the next one :func:`course.publish.slides.screens` reads from the cells'
   metadata (subslides and fragments included), and every key press changes the screen;
 * **fit**: the screen fits the window without scrolling, no code line or table is wider
   than its box, and no text or chart runs past the window's edge;
@@ -41,8 +41,8 @@ import time
 
 import pytest
 
-from course import slides
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish import slides
 
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 FIRST_LESSON = NOTEBOOKS_DIR / "00-how-this-course-works.ipynb"
@@ -210,7 +210,20 @@ def _settled(page, cells_shown: list[int]) -> None:
                 return False
         return True
     _wait_until(drawn, 20, "the charts on the screen to be drawn")
-    time.sleep(0.3)
+    _steady(page)
+
+
+def _steady(page, timeout_s: float = 15) -> dict:
+    """The screen once two measurements 0.3 s apart agree (the deck fades cells in and
+    fits the screen's zoom after its charts are drawn: on a busy machine, later)."""
+    deadline = time.monotonic() + timeout_s
+    before = _screen(page)
+    while True:
+        time.sleep(0.3)
+        now = _screen(page)
+        if now == before or time.monotonic() > deadline:
+            return now
+        before = now
 
 
 def _press(page, key: str, before: list[int]) -> dict | None:
@@ -221,8 +234,7 @@ def _press(page, key: str, before: list[int]) -> dict | None:
         time.sleep(0.1)
         screen = _screen(page)
         if screen and screen["shown"] != before:
-            time.sleep(0.15)  # the deck fades cells in
-            return _screen(page)
+            return _steady(page)
     return None
 
 

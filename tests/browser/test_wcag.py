@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from course import export
 from course.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from course.publish import export
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.needs("axe-core")]
 
@@ -217,8 +217,8 @@ def test_the_deck_blank_screen_and_speaker_view_pass_axe(jupyterlab, lab_page):
 @pytest.mark.needs("solutions")  # the problem set's spec and rubric
 def test_the_review_app_and_the_class_report_pass_axe(jupyterlab, lab_page, static_page):
     from course.cli import main
-    from course.grading.report import write_report
-    from course.grading.runner import load_spec
+    from course.grading.book.report import write_report
+    from course.grading.run.runner import load_spec
 
     gradebooks = _load("_gradebooks_wcag", HERE.parent / "grading" / "gradebooks.py")
     folder = ARTIFACTS / f"review-wcag-{secrets.token_hex(6)}"  # inside the served root

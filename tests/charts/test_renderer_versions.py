@@ -16,7 +16,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-from course.lab import CONFIG_DIR
+from course.publish.lab import CONFIG_DIR
 
 EXTENSION = CONFIG_DIR / "labextensions" / "alliances-course-vega"
 

@@ -1,7 +1,7 @@
 """Gradebooks made for tests of hand-grading, the report and LMS files, without grading.
 
 ``build_gradebook`` records one :class:`Grade` per student through the real
-:class:`course.grading.gradebook.Gradebook` (so its ledger, details and gradebook files
+:class:`course.grading.book.gradebook.Gradebook` (so its ledger, details and gradebook files
 are exactly what ``course grade`` writes), with the written answers given, auto scores
 from a simple rule, and test results whose messages the report can count. Loaded from
 its file by the tests that use it (the suite imports test files by path).
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.grading import gradebook, testing
-from course.grading.runner import Grade, GradingSpec
+from course.grading import testing
+from course.grading.book import gradebook
+from course.grading.run.runner import Grade, GradingSpec
 
 #: Written answers a class might give (some identical, some blank). They are shaped like
 #: answers — a verdict, a number, a caveat — but state no finding of any problem set: this
 #: file is in the student edition, whose check refuses any phrase of a rubric or model
-#: answer (course.release).
+#: answer (course.publish.release).
 ANSWERS = [
     "Verdict A: the first measure gives 1.23 for the year asked, so the claim holds.",
     "One measure names one leader and the other measure names another; neither agrees.",

@@ -37,17 +37,18 @@ from pathlib import Path
 
 import psutil
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
-from course.grading import gradebook, lms, report, review, untrusted
-from course.grading.collect import collect
+from course.grading import untrusted
+from course.grading.book import gradebook, lms, report, review
+from course.grading.book.handgrades import HandGrades, hand_folder
 from course.grading.gradescope import results_json
-from course.grading.handgrades import HandGrades, hand_folder
-from course.grading.runner import Grade, load_spec
-from course.grading.safetext import shown_name
+from course.grading.run.collect import collect
+from course.grading.run.runner import Grade, load_spec
 from course.grading.sandbox import Sandbox
 from course.grading.testing import TestResult
+from course.grading.untrusted.safetext import shown_name
 
 pytestmark = pytest.mark.needs("solutions")  # grades the engine's fixture problem set
 
@@ -254,7 +255,7 @@ def test_a_written_answer_is_read_whatever_was_done_to_its_cell(spec, solution, 
     elif how in ("raw", "code"):
         cells[index]["cell_type"] = how
     check = untrusted.check_notebook(_encode(notebook), "fx", spec.handout)
-    from course.grading.assignment import written_answer_given
+    from course.grading.author.assignment import written_answer_given
 
     assert written_answer_given(check.written["w1"], prompt), (how, check.written)
     shown = untrusted.clean_text(answer, 10**6).strip()
@@ -317,7 +318,7 @@ def autograder(tmp_path_factory, spec):
 
 
 def _grade_args(folder: Path, out: Path, autograder: Path) -> argparse.Namespace:
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     parser = argparse.ArgumentParser()
     cli_grade.add_arguments(parser)
@@ -340,8 +341,13 @@ def _write_student(root: bytes, name: bytes, notebooks: list[bytes], extra: bool
             handle.write(b"x = 1\n")
 
 
+def _children_now() -> set[int]:
+    """This test process's children (other fixtures of the same worker may own some)."""
+    return {child.pid for child in psutil.Process().children()}
+
+
 def _check_invariants(spec, box, folder: Path, out: Path, code: int, honest_ids: set[str],
-                      all_ids: set[str]) -> None:
+                      all_ids: set[str], children_before: set[int]) -> None:
     assert code in (0, 3)
     rows = gradebook.merged_rows(gradebook.open_gradebook(out, spec))
     assert set(rows) == all_ids  # one row per student folder
@@ -350,7 +356,7 @@ def _check_invariants(spec, box, folder: Path, out: Path, code: int, honest_ids:
     # nothing left running: no supervisor under the zygote, no tester, no job folder
     zygote = psutil.Process(box._proc.pid)
     assert zygote.children() == []
-    assert [c.pid for c in psutil.Process().children()] == [box._proc.pid]
+    assert _children_now() - children_before == set()  # the grader started none that stayed
     assert [n for n in os.listdir(box._base) if n.startswith("job")] == []
     # review, report and export-grades work on the gradebook produced
     for question in [q for q in spec.questions if q.kind == "manual"]:
@@ -381,7 +387,7 @@ def _check_invariants(spec, box, folder: Path, out: Path, code: int, honest_ids:
 @given(data=st.data())
 def test_a_hostile_class_never_stops_the_grader(spec, solution, box, honest, autograder,
                                                data, tmp_path_factory):
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     base = tmp_path_factory.mktemp("class")
     root = os.fsencode(base) + b"/inbox"
@@ -400,8 +406,10 @@ def test_a_hostile_class_never_stops_the_grader(spec, solution, box, honest, aut
         _write_student(root, name, notebooks, extra=data.draw(st.booleans()))
     all_ids = honest_ids | {shown_name(n) for n in names}
     out = base / "grading" / "gradebook.csv"
+    children_before = _children_now()
     code = cli_grade.run(_grade_args(Path(os.fsdecode(root)), out, autograder), sandbox=box)
-    _check_invariants(spec, box, Path(os.fsdecode(root)), out, code, honest_ids, all_ids)
+    _check_invariants(spec, box, Path(os.fsdecode(root)), out, code, honest_ids, all_ids,
+                      children_before)
     shutil.rmtree(base)
 
 
@@ -423,19 +431,23 @@ def test_a_class_of_200_hostile_and_honest_submissions(spec, solution, box, hone
     hostile = find(st.lists(st.one_of(_mutations(solution).map(_encode),
                                       st.binary(max_size=100)), min_size=80, max_size=80),
                    lambda notebooks: len({len(n) for n in notebooks}) > 40,
-                   settings=settings(derandomize=True, database=None, max_examples=50))
+                   # the first class drawn that meets the condition: shrinking it to a
+                   # smallest such class took 300 of the test's 320 s
+                   settings=settings(derandomize=True, database=None, max_examples=50,
+                                     phases=[Phase.generate]))
     names = [f"hostile{i:03d}".encode() + (b"\xff" if i % 5 == 0 else b"")
              for i in range(80)]
     for name, notebook in zip(names, hostile, strict=True):
         _write_student(root, name, [notebook], extra=name.endswith(b"7"))
     out = tmp_path / "grading" / "gradebook.csv"
+    children_before = _children_now()
     code = cli_grade_run(root, out, box, autograder)
     _check_invariants(spec, box, Path(os.fsdecode(root)), out, code, honest_ids,
-                      honest_ids | {shown_name(n) for n in names})
+                      honest_ids | {shown_name(n) for n in names}, children_before)
 
 
 def cli_grade_run(root: bytes, out: Path, box, autograder: Path) -> int:
-    from course.grading import cli_grade
+    from course.cli import grade as cli_grade
 
     return cli_grade.run(_grade_args(Path(os.fsdecode(root)), out, autograder), sandbox=box)
 
@@ -448,9 +460,9 @@ def test_a_rows_scores_add_up_to_its_total(spec, tmp_path_factory, tests, hand):
     score is now rounded as shown, and the total is their sum, hand points included."""
     from decimal import Decimal
 
-    from course.grading.collect import Submission
-    from course.grading.runner import assemble
-    from course.grading.tester import Checked
+    from course.grading.run.collect import Submission
+    from course.grading.run.runner import assemble
+    from course.grading.run.tester import Checked
     from course.grading.untrusted import CheckedFile, NotebookCheck, RunResult
 
     auto = [q.id for q in spec.questions if q.kind == "auto"]

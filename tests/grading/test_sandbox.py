@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from course import paths
-from course.grading.answers import decode
 from course.grading.sandbox import Limits, Sandbox
+from course.grading.untrusted.answers import decode
 
 FAST = Limits(time_s=4, memory_mb=400)
 
@@ -222,6 +222,18 @@ def test_user_namespace_mode_also_hides_the_project(tmp_path):
     assert got["here"] == ["submission.ipynb"]
 
 
+@pytest.mark.parametrize("line", ["from course.grading.check import Checker",
+                                  "from course.grading import Checker"],
+                         ids=["handout", "handout-before-the-check-stage"])
+def test_self_checks_are_quiet_in_a_graded_run(box, tmp_path, line):
+    # the stub stands in for the check stage, under both spellings of the handout's import
+    cells = ((None, f"{line}\ncheck = Checker('fx')"), ("q1", "x = 6 * 7\ncheck('q1')"),
+             (None, "check.submit('s1')"))
+    result = box.run(notebook(tmp_path, *cells), {"q1": ["x"]}, FAST)
+    assert result.cell_errors == []
+    assert values(result, "q1") == {"x": 42}
+
+
 def test_widgets_and_display_calls_do_not_break_the_run(box, tmp_path):
     cells = (
         (None, "import ipywidgets as widgets\nslider = widgets.IntSlider(value=3)\n"
@@ -254,9 +266,12 @@ modules = sorted(m for m in sys.modules if m.startswith(("course_tests", "course
     result = box.run(notebook(tmp_path, ("q1", scan)), {"q1": ["found", "modules"]}, FAST)
     got = values(result, "q1")
     assert got["found"] == set()
-    assert set(got["modules"]) <= {"course.grading.answers", "course.grading.testing",
-                                   "course.grading.checker", "course.grading.sandbox",
-                                   "course.grading.untrusted", "course.grading.safetext"}
+    # of grading, only the trust boundary, the test API, the sandbox and the stub that
+    # stands in for the student's self-check (never authoring, running or the gradebook)
+    assert set(got["modules"]) <= {"course.grading.untrusted", "course.grading.untrusted.answers",
+                                   "course.grading.untrusted.reader",
+                                   "course.grading.untrusted.safetext", "course.grading.testing",
+                                   "course.grading.check", "course.grading.sandbox"}
 
 
 def test_runs_are_repeatable_and_input_fails_cleanly(box, tmp_path):

@@ -21,7 +21,7 @@ import pytest
 
 from course import paths
 from course.grading import sandbox
-from course.grading.runner import load_spec
+from course.grading.run.runner import load_spec
 
 #: What grading needs from the project: the toolkit, the data and the problem set.
 COPIED = ["course", "data", "solutions", "exercises", "pyproject.toml"]
@@ -81,6 +81,7 @@ def _full_automatic_marks() -> float:
     return sum(q.points for q in spec.questions if q.kind == "auto")
 
 
+@pytest.mark.slow  # grades ps1 end to end from a copy of the course
 @pytest.mark.needs("solutions")
 def test_a_course_under_tmp_in_a_folder_with_spaces_grades_ps1_in_full(tmp_path):
     assert str(tmp_path).startswith(os.path.realpath("/tmp") + "/")  # pytest's default
@@ -91,6 +92,7 @@ def test_a_course_under_tmp_in_a_folder_with_spaces_grades_ps1_in_full(tmp_path)
     assert float(row["total"]) == _full_automatic_marks() > 0, row
 
 
+@pytest.mark.slow  # grades ps1 end to end from a copy of the course
 @pytest.mark.needs("solutions")
 def test_a_course_reached_through_a_symlinked_home_with_its_venv_elsewhere(tmp_path):
     real_home = tmp_path / "disk" / "home of student"

@@ -16,7 +16,7 @@ the notebook, or a code cell whose output is notebook material (a table too long
 slide; it still runs, as the deck extension runs the notebook before presenting). The
 explorer is never ``skip`` — it must reach the slides — and a code cell that should show its
 output but not its code is tagged ``plumbing`` instead. ``notes`` cells
-are presenter notes in the format :mod:`course.slides` reads (see tests/browser/test_slides.py
+are presenter notes in the format :mod:`course.publish.slides` reads (see tests/browser/test_slides.py
 for the notes every screen needs).
 """
 
@@ -27,7 +27,7 @@ import re
 
 import pytest
 
-from course import slides
+from course.publish import slides
 from course.errors import InputError
 from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
 

@@ -214,7 +214,7 @@ def build(solution: Path, answers: dict[str, list[str]], out_dir: Path, *,
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     base = nbformat.read(solution, as_version=4)
     name = base.metadata["course"]["assignment"]
-    from course.grading import assignment as asg
+    from course.grading.author import assignment as asg
 
     loaded = asg.load_assignment(name, solutions_dir or solution.resolve().parent.parent)
     prompts = asg.written_prompts(loaded)

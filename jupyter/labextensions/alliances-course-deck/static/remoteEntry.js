@@ -9,7 +9,7 @@
  * In every notebook: presenter notes (cells whose slide type is "notes": timings, demos, expected
  * answers) are never shown — not after Run All or Shift+Enter, not after a deck — and never
  * become the active cell (course.css hides them by the class set here from the cells' metadata;
- * the student edition leaves them out altogether, course/release.py). They live in the
+ * the student edition leaves them out altogether, course/publish/release.py). They live in the
  * presenter's running order (course export --presenter) and the speaker view (below). Text marked
  * <span class="print-only"> is for the printed handout and is not shown on screen.
  *
@@ -45,7 +45,7 @@
  *  6. The speaker view (speaker.html, a second window: the s key, or View > Open Speaker View):
  *     the current screen's presenter notes, the next screen, and the time since the deck
  *     started against the lesson's 50-minute plan (notebook metadata course.fifty_minute_plan,
- *     course/slides.py), kept in step over a BroadcastChannel; its buttons and keys step the
+ *     course/publish/slides.py), kept in step over a BroadcastChannel; its buttons and keys step the
  *     deck too.
  *
  * In Chromium: tests/browser/test_slides.py (sizes, order, explorers), test_deck_room.py (keys,
@@ -227,7 +227,7 @@
   }
 
   // ------------------------------------------------------------------ the deck as a model
-  // The same reading of the cells' metadata as course/slides.py (screens, notes, minutes)
+  // The same reading of the cells' metadata as course/publish/slides.py (screens, notes, minutes)
   // and its 50-minute plan (notebook metadata course.fifty_minute_plan).
 
   const NOTES_HEAD = /^\*\*Presenter notes\b[^*\n]*\*\*/;
@@ -254,7 +254,7 @@
     return minutes;
   }
 
-  /** The deck's screens, numbered as course/slides.py numbers them. */
+  /** The deck's screens, numbered as course/publish/slides.py numbers them. */
   function deckScreens(panel) {
     const found = [];
     let slide = 0;
