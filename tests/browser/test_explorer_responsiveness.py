@@ -89,10 +89,20 @@ WATCH_JS = r"""
 """
 
 
-def _title(cell) -> str:
+def _titles(cell) -> list[str]:
+    """The titles of the charts on screen in the cell (a chart being replaced may still be
+    in the page, out of sight, for a moment: only what takes room on screen counts)."""
     return cell.evaluate(
-        "c => { const t = c.querySelector('.vega-embed svg.marks .role-title-text text');"
-        " return t ? t.textContent : ''; }")
+        "c => Array.from(c.querySelectorAll('.vega-embed'))"
+        ".filter(e => e.getClientRects().length && e.getBoundingClientRect().height > 0)"
+        ".map(e => { const t = e.querySelector('svg.marks .role-title-text text');"
+        " return t ? t.textContent : ''; })")
+
+
+def _title(cell) -> str:
+    """The title of the one chart on screen ('' if none; all titles if several)."""
+    titles = _titles(cell)
+    return titles[0] if len(titles) == 1 else " | ".join(titles)
 
 
 def test_a_burst_of_changes_draws_only_the_latest_setting(jupyterlab, lab_page):
