@@ -114,8 +114,10 @@ def unshipped() -> list[str]:
 def merge_records(lines) -> dict:
     """The contents of :data:`LAYOUTS_FILE` from recorded JSON lines.
 
-    A layout met several times keeps its largest width and height and its smallest scale
-    (charts of one layout differ by a few pixels of axis labels: the fit errs low).
+    A layout met several times keeps what it was first drawn as (charts of one layout differ
+    by a few pixels of axis labels), as a kernel remembers it: the build script runs the
+    lessons in course order first, so a lesson run top to bottom gets the charts it got
+    when each kernel drew them itself.
 
     Examples
     --------
@@ -124,7 +126,7 @@ def merge_records(lines) -> dict:
     ...                         '{"scale": "k@420", "value": 0.9}',
     ...                         '{"scale": "k@420", "value": 0.8}'])
     >>> merged["sizes"], merged["scales"]
-    ({'k': [502, 300]}, {'k@420': 0.8})
+    ({'k': [500, 300]}, {'k@420': 0.9})
     """
     sizes: dict[str, list[float]] = {}
     scales: dict[str, float] = {}
@@ -133,9 +135,8 @@ def merge_records(lines) -> dict:
             continue
         item = json.loads(line)
         if "size" in item:
-            old = sizes.get(item["size"], item["value"])
-            sizes[item["size"]] = [max(old[0], item["value"][0]), max(old[1], item["value"][1])]
+            sizes.setdefault(item["size"], item["value"])
         else:
-            scales[item["scale"]] = min(scales.get(item["scale"], item["value"]), item["value"])
+            scales.setdefault(item["scale"], item["value"])
     return {"vl_convert": vl_convert_version(),
             "sizes": dict(sorted(sizes.items())), "scales": dict(sorted(scales.items()))}
