@@ -25,11 +25,12 @@ would not: a pessimistic setting.)
 
 Per N it prints: each student's memory once lesson 01 has run (resident set, RSS, and
 proportional set, PSS — shared pages divided among the processes sharing them — of the
-student's single-user server plus kernel), the explorer latency (median and p95, for
-the simulated and the browser students), the time from arriving to a run lesson, the CPU
-a student's server and kernel use while the student explores (CPU seconds per second:
-cores), and the load average. Then the capacity: the largest N whose p95 stayed within
-1 s, per core; the CPU demand per exploring student (on a busy machine the latency
+student's single-user server plus kernel, and each part; and how many kernels had loaded
+vl-convert, which the shipped chart layouts should spare them), the explorer latency
+(median and p95, for the simulated and the browser students), the time from arriving to
+a run lesson, the CPU a student's server and kernel use while the student explores (CPU
+seconds per second: cores), and the load average. Then the capacity: the largest N whose
+p95 stayed within 1 s, per core; the CPU demand per exploring student (on a busy machine the latency
 depends on the other jobs too, the demand much less); and the memory per student.
 Results go to ``benchmarks/results/hub.json``.
 """
@@ -60,10 +61,12 @@ TARGET_P95_S = 1.0
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-#: What a student changes, in turn: (control description, widget update to send).
+#: What a student changes, in turn: (control description, widget update to send). Each
+#: setting draws a chart (GDP for the major powers before 1914 is refused: not every power
+#: has data every year).
 CHANGES = [("Measure", {"index": 1}), ("Years", {"value": [1946, 1989]}),
            ("Powers", {"index": 1}), ("Measure", {"index": 2}),
-           ("Years", {"value": [1816, 1913]}), ("Powers", {"index": 0}),
+           ("Years", {"value": [1960, 2016]}), ("Powers", {"index": 0}),
            ("Measure", {"index": 0}), ("Years", {"value": [1990, 2016]})]
 
 
@@ -76,6 +79,9 @@ class Student:
     latencies: list[float] = field(default_factory=list)
     rss_mb: float | None = None
     pss_mb: float | None = None
+    kernel_rss_mb: float | None = None  # the kernel's part of rss_mb (the rest: the server)
+    kernel_pss_mb: float | None = None
+    vl_convert: bool = False  # whether the kernel had loaded vl-convert
     cpu_cores: float | None = None  # CPU used while exploring / time spent exploring
     error: str = ""
 
@@ -89,21 +95,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def memory_of(uid: int) -> tuple[float, float]:
-    """(RSS, PSS) in MB over the live processes of ``uid``."""
+def memory_of(uid: int) -> dict:
+    """RSS and PSS in MB over the live processes of ``uid``: all, the kernels' (the rest is
+    the single-user server), and whether a kernel has vl-convert's library mapped."""
     from course.publish.hub.local import processes_of
 
-    rss = pss = 0
+    found = {"rss": 0, "pss": 0, "kernel_rss": 0, "kernel_pss": 0, "vl_convert": False}
     for pid in processes_of([uid]):
         try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
+            kernel = b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            if kernel and "vl_convert" in Path(f"/proc/{pid}/maps").read_text():
+                found["vl_convert"] = True
         except OSError:
             continue
-    return rss / 1024, pss / 1024
+        for line in rollup:
+            for name in ("rss", "pss"):
+                if line.lower().startswith(f"{name}:"):
+                    found[name] += int(line.split()[1]) / 1024
+                    if kernel:
+                        found[f"kernel_{name}"] += int(line.split()[1]) / 1024
+    return found
 
 
 def cpu_seconds_of(uid: int) -> float:
@@ -358,7 +370,10 @@ def browser_student(student: Student, hub: str, link: str, changes: int,
 def _record_memory(student: Student) -> None:
     import pwd
 
-    student.rss_mb, student.pss_mb = memory_of(pwd.getpwnam(student.name).pw_uid)
+    found = memory_of(pwd.getpwnam(student.name).pw_uid)
+    student.rss_mb, student.pss_mb = found["rss"], found["pss"]
+    student.kernel_rss_mb, student.kernel_pss_mb = found["kernel_rss"], found["kernel_pss"]
+    student.vl_convert = found["vl_convert"]
 
 
 # -- one class size ------------------------------------------------------------------------------
@@ -367,13 +382,14 @@ def run_class(n: int, browsers: int, changes: int, think: tuple[float, float], r
     from course.publish.hub import local
     from course.publish.hub.links import lesson_link
     from course.publish.hub.settings import default_prefix, load
-    from course.publish.release import write_student_edition
+    from course.publish.release import for_students, write_student_edition
 
     installed = load(default_prefix())
     work = Path(tempfile.mkdtemp(prefix="hubbench-"))
     work.chmod(0o755)
     names = local.student_names("hubbench", n)
-    cells = json.loads((ROOT / LESSON).read_text(encoding="utf-8"))["cells"]
+    # The explorer's place among the cells students get (their edition has no notes cells).
+    cells = for_students(json.loads((ROOT / LESSON).read_text(encoding="utf-8")))["cells"]
     explorer_index = next(i for i, c in enumerate(cells)
                           if "explorer" in c.get("metadata", {}).get("tags", []))
     students = [Student(name, browser=i < browsers) for i, name in enumerate(names)]
@@ -445,12 +461,21 @@ def summarise(n: int, students: list[Student], load_samples: list[float]) -> dic
                    "max": max(rss) if rss else None},
         "pss_mb": {"median": statistics.median(pss) if pss else None,
                    "max": max(pss) if pss else None},
+        "kernel_rss_mb": _median([s.kernel_rss_mb for s in students if s.rss_mb]),
+        "kernel_pss_mb": _median([s.kernel_pss_mb for s in students if s.pss_mb]),
+        "server_rss_mb": _median([s.rss_mb - s.kernel_rss_mb for s in students if s.rss_mb]),
+        "server_pss_mb": _median([s.pss_mb - s.kernel_pss_mb for s in students if s.pss_mb]),
+        "kernels_with_vl_convert": sum(s.vl_convert for s in students),
         "cpu_cores_per_student": statistics.median(cpu) if cpu else None,
         "ready_s": {"median": statistics.median(ready) if ready else None,
                     "max": max(ready) if ready else None},
         "load_average": {"mean": statistics.fmean(load_samples) if load_samples else None,
                          "max": max(load_samples) if load_samples else None},
     }
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 def _fmt(value, unit="", digits=2) -> str:
@@ -498,6 +523,12 @@ def main(argv: list[str] | None = None) -> int:
               f"load average mean "
               f"{_fmt(summary['load_average']['mean'], '', 1)} max "
               f"{_fmt(summary['load_average']['max'], '', 1)}", flush=True)
+        print(f"       of which the single-user server RSS "
+              f"{_fmt(summary['server_rss_mb'], ' MB', 0)} PSS "
+              f"{_fmt(summary['server_pss_mb'], ' MB', 0)}, the kernel RSS "
+              f"{_fmt(summary['kernel_rss_mb'], ' MB', 0)} PSS "
+              f"{_fmt(summary['kernel_pss_mb'], ' MB', 0)} (medians); kernels that loaded "
+              f"vl-convert: {summary['kernels_with_vl_convert']} of {n}", flush=True)
         for name, error in summary["errors"].items():
             print(f"       {name}: {error}")
     within = [r["students"] for r in results

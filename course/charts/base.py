@@ -711,6 +711,9 @@ def _remember(cache: dict, key, value) -> None:
 def layout_size(spec: dict, key: str | None = None) -> tuple[float, float]:
     """:func:`drawn_size`, drawn once per :func:`layout_key` and then remembered.
 
+    The sizes of the layouts the course draws are shipped (:mod:`course.charts.layouts`):
+    a layout found there is not drawn at all, so a kernel never loads vl-convert for it.
+
     Examples
     --------
     >>> spec = {"mark": "point", "width": 100, "height": 80,
@@ -719,9 +722,15 @@ def layout_size(spec: dict, key: str | None = None) -> tuple[float, float]:
     >>> layout_size(spec) == layout_size({**spec, "data": {"values": [{"x": 5}]}})
     True
     """
+    from course.charts import layouts
+
     key = layout_key(spec) if key is None else key
     if key not in _SIZES:
-        _remember(_SIZES, key, drawn_size(spec))
+        size = layouts.shipped_size(key)
+        if size is None:
+            size = drawn_size(spec)
+            layouts.drew_size(key, size)
+        _remember(_SIZES, key, size)
     return _SIZES[key]
 
 
@@ -754,7 +763,9 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
 
     The factor is worked out once per layout (:func:`layout_key`) and limit, by drawing
     the chart offline, and reused for every later chart of that layout: an explorer's
-    control change that keeps the layout draws nothing offline.
+    control change that keeps the layout draws nothing offline. The factors of the
+    layouts the course draws are shipped (:mod:`course.charts.layouts`): those are not
+    drawn at all.
 
     Examples
     --------
@@ -765,10 +776,16 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
     >>> fit_height(spec, 440, size=(600, 400)) is spec
     True
     """
+    from course.charts import layouts
+
     remembered = size is None and measure
     if remembered:
         key = layout_key(spec)
         scale = _SCALES.get((key, float(limit)))
+        if scale is None:
+            scale = layouts.shipped_scale(key, limit)
+            if scale is not None:
+                _remember(_SCALES, (key, float(limit)), scale)
         if scale is not None:
             return _scaled(spec, scale)
         size = layout_size(spec, key)
@@ -786,6 +803,7 @@ def fit_height(spec: dict, limit: float = SLIDE_CHART_HEIGHT, *,
         height = drawn_size(fitted)[1]
     if remembered:
         _remember(_SCALES, (key, float(limit)), scale)
+        layouts.fitted_scale(key, limit, scale)
     return fitted
 
 

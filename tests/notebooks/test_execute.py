@@ -15,6 +15,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from course.charts import layouts
 from course.paths import PROJECT_ROOT
 
 CELL_TIMEOUT = 120  # seconds; a lesson as a whole should take well under 20 s
@@ -37,9 +38,23 @@ def _offline(monkeypatch):
         monkeypatch.setenv(name, value)
 
 
+#: Run after a notebook, in its kernel: whether it loaded vl-convert (about 75 MB a student
+#: on a hub), and the chart layouts it had to draw because course/charts/layouts.json
+#: does not ship them. Printed as the probe cell's last line.
+PROBE = """import json as _json, sys as _sys
+from course.charts import layouts as _layouts
+print(_json.dumps({"vl_convert": "vl_convert" in _sys.modules,
+                   "unshipped": _layouts.unshipped()}))"""
+
+
 def execute(path):
-    """Run a notebook in a fresh python3 kernel, cwd = its folder; return (nb, seconds)."""
+    """Run a notebook in a fresh python3 kernel, cwd = its folder; return (nb, seconds).
+
+    A last cell, :data:`PROBE`, is added to the copy run (never to the file): its report
+    is ``nb.metadata["probe"]``, and the cell is taken off again.
+    """
     nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     started = time.perf_counter()
@@ -48,7 +63,11 @@ def execute(path):
     except CellExecutionError as error:
         shown = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
         pytest.fail(f"{shown} failed while running:\n{error}", pytrace=False)
-    return nb, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    probe = nb.cells.pop()
+    printed = "".join(out.get("text", "") for out in probe.outputs if out.get("name") == "stdout")
+    nb.metadata["probe"] = json.loads(printed.strip().splitlines()[-1])
+    return nb, seconds
 
 
 def _outputs(cell):
@@ -70,8 +89,16 @@ def test_notebook_runs_without_error(runnable, record_property):
     print(f"{runnable.relative_to(PROJECT_ROOT)}: executed in {seconds:.1f} s")
     errors = [out for cell in nb.cells for out in _outputs(cell) if out.output_type == "error"]
     assert not errors, f"error outputs: {[e.ename + ': ' + e.evalue for e in errors]}"
+    unshipped = nb.metadata["probe"]["unshipped"]
+    assert not unshipped, (
+        f"the notebook drew {len(unshipped)} chart layouts offline that "
+        "course/charts/layouts.json does not ship (the kernel loads vl-convert for them): "
+        f"run {layouts.BUILD_COMMAND} and commit the file")
     if runnable.parent.name != "notebooks":
         return
+    # A lesson's kernel stays small on a hub: vl-convert (about 75 MB) is never loaded.
+    assert not nb.metadata["probe"]["vl_convert"], (
+        "the lesson's kernel imported vl_convert: draw handouts and PNGs outside lessons")
     # Lessons: charts use the offline mimetype, and the explorer cell shows a widget.
     shown = [out for cell in nb.cells for out in _outputs(cell)] + list(_widget_outputs(nb))
     data = [out.get("data", {}) for out in shown]

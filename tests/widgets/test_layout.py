@@ -5,7 +5,10 @@ control change draws nothing offline (``fit_for_slides``). These tests walk ever
 of ``course.widgets`` through random settings and compare what the remembered sizes give
 with a fresh offline drawing of each chart: the slide layout chosen (verdict beside or
 below the chart) is the same, and the fitted chart is no taller than a fresh fit allows,
-within a few pixels (axis labels that overhang a plot differ with the data).
+within a few pixels (axis labels that overhang a plot differ with the data). The
+remembered sizes are the shipped ones (``course/charts/layouts.json``) wherever shipped,
+and other random settings must meet only shipped layouts: a student exploring never makes
+the kernel load vl-convert.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import pytest
 
 import course.widgets
 from course.charts import base as chart_base
-from course.widgets.base import SLIDE_CHART_HEIGHT, SLIDE_WIDE_CHART, Explorer
+from course.charts import layouts
+from course.widgets.base import SLIDE_CHART_HEIGHT, SLIDE_WIDE_CHART, Explorer, fit_for_slides
 
 #: Pixels a remembered fit may exceed a fresh one (a label overhanging a plot's top).
 TOLERANCE_PX = 6
@@ -111,3 +115,41 @@ def test_the_layout_key_keeps_line_counts_of_titles():
     other = {"mark": "bar", "title": {"text": "Another", "subtitle": ["Source: C"]}}
     assert chart_base.layout_key(one) == chart_base.layout_key(other)
     assert chart_base.layout_key(one) != chart_base.layout_key(two)
+
+
+def test_the_shipped_layouts_were_drawn_by_the_installed_vl_convert():
+    import json
+
+    shipped = json.loads(layouts.LAYOUTS_FILE.read_text(encoding="utf-8"))
+    assert shipped["vl_convert"] == layouts.vl_convert_version(), (
+        f"course/charts/layouts.json was drawn by vl-convert {shipped['vl_convert']}, "
+        f"{layouts.vl_convert_version()} is installed: run {layouts.BUILD_COMMAND}")
+    assert shipped["sizes"] and shipped["scales"]
+
+
+@pytest.mark.parametrize("factory", _factories())
+def test_exploring_meets_only_shipped_layouts(factory, monkeypatch):
+    """Random settings (not the build script's grid) draw nothing offline."""
+    monkeypatch.setattr(chart_base, "_SIZES", {})
+    monkeypatch.setattr(chart_base, "_SCALES", {})
+    monkeypatch.setattr(layouts, "_UNSHIPPED", set())
+    monkeypatch.delenv(layouts.RECORD_ENV, raising=False)
+    layouts._shipped.cache_clear()
+    random.seed(f"shipped {factory.__name__}")
+    explorer = factory()
+    unshipped = []
+    for _ in range(2 * CHANGES):
+        name = random.choice(list(explorer.controls))
+        choices = _choices(explorer.controls[name])
+        if not choices:
+            continue
+        explorer.controls[name].value = random.choice(choices)
+        if explorer.current is None or not hasattr(explorer.current.chart, "to_dict"):
+            continue
+        before = set(layouts.unshipped())
+        fit_for_slides(chart_base.spec_of(explorer.current.chart))
+        if set(layouts.unshipped()) - before:
+            unshipped.append(explorer.params())
+    assert not unshipped, (
+        f"{len(unshipped)} settings drew a layout not in course/charts/layouts.json (the "
+        f"kernel would load vl-convert), e.g. {unshipped[0]}: run {layouts.BUILD_COMMAND}")

@@ -207,6 +207,12 @@ c.JupyterHub.cleanup_proxy = True
 # -- Each student: their own Unix user, their own private home -------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [{str(s.venv / "bin" / "jupyterhub-singleuser")!r}]
+# What a student's server need not load (each server is one student's memory): jupyter_lsp
+# (no language server is installed, and JupyterLab's LSP features are off by default), and
+# the extension manager's PyPI look-ups (students cannot install into the class's
+# environment). Terminals, the course's renderer and deck, the save hook and nbgitpuller stay.
+c.Spawner.args = ["--ServerApp.jpserver_extensions=jupyter_lsp=False",
+                  "--LabApp.extension_manager=readonly"]
 c.Spawner.notebook_dir = "~"
 # Without a lesson link, a student lands on lesson 00 (pulled into ~/{s.folder} first).
 c.Spawner.default_url = {default_url(s)!r}
