@@ -147,8 +147,11 @@ def test_a_burst_of_changes_draws_only_the_latest_setting(jupyterlab, lab_page):
     assert text.startswith(want), text
     computed = int(re.search(r"views computed: (\d+)", text).group(1)) - 1
     drawn = page.evaluate("() => window.__drawn")
-    assert computed <= 4, f"{computed} views computed for 14 quick changes: they were replayed"
-    assert 1 <= drawn <= 4, f"{drawn} charts drawn for 14 quick changes"
+    # Replayed one by one, the 14 changes would compute 14 views. Merged, they compute a few:
+    # 2-3 on a quiet machine; on a busy one the browser sends them spread out and the kernel
+    # sees several small bursts (6 at a load average of 12). Half is the line.
+    assert computed <= 7, f"{computed} views computed for 14 quick changes: they were replayed"
+    assert 1 <= drawn <= 7, f"{drawn} charts drawn for 14 quick changes"
     assert page.evaluate("() => window.__badge"), "the chart was never shown as busy"
     badge = cell.locator(".course-explorer-chart").evaluate(
         "c => getComputedStyle(c, '::after').content")
