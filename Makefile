@@ -29,10 +29,11 @@ hub: $(STAMP)
 	$(BIN)/course hub start
 
 # The whole suite, on every core (at most 6 workers: each may run a JupyterLab, a kernel
-# and a Chromium page); the hub's tests share one hub, so they keep to one worker.
+# and a Chromium page), a test module to a worker: a module's tests may share what its
+# fixtures set up (the hub's class of Unix students, a module's executed notebooks).
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadfile
 
 # The quick tier for the inner loop: everything but the browser and the slow tests
 # (notebooks executed, classes graded), about 3 minutes on two cores.

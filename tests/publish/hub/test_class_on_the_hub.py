@@ -36,9 +36,9 @@ from course.publish.hub.links import lesson_link
 from course.publish.hub.local import publish_edition
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-# One hub and one class of Unix students for the module: its tests stay on one xdist worker.
-pytestmark = [pytest.mark.needs("hub", "solutions"), pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.xdist_group("hub")]
+# One hub and one class of Unix students for the module, its tests in order: `make test`
+# sends a whole module to one xdist worker (--dist loadfile).
+pytestmark = [pytest.mark.needs("hub", "solutions"), pytest.mark.browser, pytest.mark.slow]
 
 LESSON = "notebooks/01-measuring-power-and-polarity.ipynb"
 FOLDER = "alliances-course"
