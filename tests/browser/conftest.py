@@ -74,6 +74,18 @@ def pytest_runtest_makereport(item, call):
 
 
 
+def load_sibling(name: str):
+    """Import another module of tests/browser by file name (its helpers, e.g. the lesson
+    drivers of ``test_lessons_in_jupyterlab.py``); the test folders are not packages."""
+    import importlib.util
+
+    path = Path(__file__).with_name(name)
+    spec = importlib.util.spec_from_file_location(f"_browser_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

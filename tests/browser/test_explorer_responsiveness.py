@@ -18,25 +18,17 @@ Screenshots are kept in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import time
-from pathlib import Path
 
 import pytest
+
+from .conftest import load_sibling
 
 pytestmark = [pytest.mark.browser]
 
 
-def _load(name: str):
-    path = Path(__file__).with_name(name)
-    spec = importlib.util.spec_from_file_location(f"_browser_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lessons = _load("test_lessons_in_jupyterlab.py")
+lessons = load_sibling("test_lessons_in_jupyterlab.py")
 
 SLOW_EXPLORER = """\
 import time
