@@ -151,7 +151,9 @@ def test_instructor_grades_30_answers_with_the_keyboard(class_folder, jupyterlab
     assert {r["written_status"] for r in rows.values()} == {"to grade: w2"}
     naval = [sid for sid, r in rows.items() if "leave out" in gradebooks.answer_for(
         int(sid) - 101, "w1") and sid != "00105"]
-    assert naval and all(rows[sid]["w1"] == "2" for sid in naval)
+    assert naval and all(rows[sid]["w1"] == "2" for sid in naval), (
+        f"naval answers' w1: {[(sid, rows[sid]['w1']) for sid in naval]}"
+        f"; groups visited ({steps}): {sorted(seen)}")
     files = sorted(feedback.glob("*.md"))
     assert len(files) == 30
     texts = "\n".join(f.read_text() for f in files)
