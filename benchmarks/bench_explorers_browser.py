@@ -69,6 +69,16 @@ def _load(path: Path, name: str):
     return module
 
 
+def browser_kit():
+    """The browser tests' own set-up, as modules: ``tests/browser/conftest.py`` (the
+    JupyterLab server), ``test_lessons_in_jupyterlab.py`` (open and run a notebook) and
+    ``tests/conftest.py`` (Chromium's path and flags), so the benchmark measures what the
+    tests check."""
+    return (_load(BROWSER_TESTS / "conftest.py", "_bench_browser_conftest"),
+            _load(BROWSER_TESTS / "test_lessons_in_jupyterlab.py", "_bench_lessons"),
+            _load(ROOT / "tests" / "conftest.py", "_bench_tests_conftest"))
+
+
 def notebooks(keywords: list[str]) -> list[Path]:
     """Lessons 00-06 and the problem sets, in course order, filtered by ``-k``."""
     found = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -388,10 +398,9 @@ def main(argv: list[str] | None = None) -> int:
                len({row["notebook"] for row in saved["rows"]}))
         return 0
 
-    conftest = _load(BROWSER_TESTS / "conftest.py", "_bench_browser_conftest")
-    helpers = _load(BROWSER_TESTS / "test_lessons_in_jupyterlab.py", "_bench_lessons")
-    if not conftest.CHROMIUM.exists():
-        print(f"needs Debian's Chromium at {conftest.CHROMIUM}", file=sys.stderr)
+    conftest, helpers, chromium = browser_kit()
+    if not chromium.CHROMIUM.exists():
+        print(f"needs Debian's Chromium at {chromium.CHROMIUM}", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 
@@ -410,8 +419,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 with sync_playwright() as playwright:
                     browser = playwright.chromium.launch(
-                        executable_path=str(conftest.CHROMIUM), headless=True,
-                        args=conftest.CHROMIUM_ARGS)
+                        executable_path=str(chromium.CHROMIUM), headless=True,
+                        args=chromium.CHROMIUM_ARGS)
                     print(f"load average at start {started}; {args.load} CPU-bound "
                           f"process(es) beside; {os.cpu_count()} cores; as measured:\n{HEADER}",
                           flush=True)

@@ -58,9 +58,6 @@ LESSON = "notebooks/01-measuring-power-and-polarity.ipynb"
 FOLDER = "alliances-course"
 GROUP = "hubbench-class"
 TARGET_P95_S = 1.0
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 #: What a student changes, in turn: (control description, widget update to send). Each
 #: setting draws a chart (GDP for the major powers before 1914 is refused: not every power
 #: has data every year).
@@ -84,6 +81,18 @@ class Student:
     vl_convert: bool = False  # whether the kernel had loaded vl-convert
     cpu_cores: float | None = None  # CPU used while exploring / time spent exploring
     error: str = ""
+
+
+def chromium_settings():
+    """``tests/conftest.py`` as a module: Debian's Chromium (``CHROMIUM``) and the flags the
+    browser tests launch it with (``CHROMIUM_ARGS``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_bench_tests_conftest",
+                                                  ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -324,8 +333,9 @@ def browser_student(student: Student, hub: str, link: str, changes: int,
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             headless=True, args=CHROMIUM_ARGS)
+        chromium = chromium_settings()
+        browser = playwright.chromium.launch(executable_path=str(chromium.CHROMIUM),
+                                             headless=True, args=chromium.CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.route("**/*", lambda route: route.continue_()
