@@ -26,6 +26,7 @@ elsewhere.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -171,7 +172,23 @@ def _start_server(home: Path) -> JupyterLab:
                 ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")})
     env.update(no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")
     _write_lab_settings(dirs["settings"])
-    port, token = _free_port(), secrets.token_hex(24)
+    # The port is free when chosen but not held: on a busy machine another process (a
+    # kernel's ZeroMQ socket, say) can take it before the server binds it. The server then
+    # exits ("already in use") and is started again on another port.
+    for _ in range(PORT_ATTEMPTS):
+        lab = _launch(home, env, _free_port(), secrets.token_hex(24))
+        if lab is not None:
+            return lab
+    raise RuntimeError(f"jupyter lab found no free port in {PORT_ATTEMPTS} attempts:\n"
+                       f"{(home / 'server.log').read_text(errors='replace')}")
+
+
+#: How many ports a server start tries (see _start_server).
+PORT_ATTEMPTS = 3
+
+
+def _launch(home: Path, env: dict, port: int, token: str) -> JupyterLab | None:
+    """Start the server on ``port`` and wait until it answers; None if the port was taken."""
     command = [sys.executable, "-m", "jupyterlab", "--no-browser",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
@@ -192,11 +209,15 @@ def _start_server(home: Path) -> JupyterLab:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
         if process.poll() is not None:
+            if "already in use" in lab.log():
+                return None
             raise RuntimeError(f"jupyter lab exited with {process.returncode}:\n{lab.log()}")
         try:
             lab.api("/api/status")
             break
-        except (urllib.error.URLError, ConnectionError, OSError):
+        # HTTPException: something else holds the port and answers in another protocol
+        # (ZeroMQ's greeting reads as a bad status line); our server will exit.
+        except (urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException):
             if time.monotonic() > deadline:
                 _stop_server(lab)
                 raise RuntimeError(f"jupyter lab did not answer in {SERVER_START_TIMEOUT} s:"
