@@ -49,3 +49,18 @@ def test_declared_pins_match_the_lock():
         if "==" in requirement:
             assert locked[_name(requirement)] == requirement, (
                 f"pyproject pins {requirement} but the lock has {locked[_name(requirement)]}")
+
+
+def test_a_jupyter_server_does_not_build_parsers_it_never_uses():
+    """jsonschema from 4.24 imports rfc3987-syntax, which builds its IRI parsers when it is
+    imported: seconds of CPU and tens of MB in every JupyterLab server (each hub student's)
+    and every process that reads notebooks. The lock holds jsonschema below it
+    (pyproject.toml); this fails if an upgrade brings it back."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, jupyter_server.serverapp, jupyterlab.labapp, nbformat, nbclient; "
+             "print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]", f"importing the Jupyter server loads {loaded}"
