@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import statistics
@@ -54,19 +53,11 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from borrow import load_from_tests  # benchmarks/borrow.py: the tests' own set-up
+
 ROOT = Path(__file__).resolve().parent.parent
-BROWSER_TESTS = ROOT / "tests" / "browser"
 TARGET_MEDIAN_MS, TARGET_P95_MS = 150.0, 300.0
 TIMEOUT_MS = 30_000  # one change that never redraws is recorded as such, not waited on
-
-
-def _load(path: Path, name: str):
-    """A module of the browser tests, by path (they are not a package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def browser_kit():
@@ -74,9 +65,9 @@ def browser_kit():
     JupyterLab server), ``test_lessons_in_jupyterlab.py`` (open and run a notebook) and
     ``tests/conftest.py`` (Chromium's path and flags), so the benchmark measures what the
     tests check."""
-    return (_load(BROWSER_TESTS / "conftest.py", "_bench_browser_conftest"),
-            _load(BROWSER_TESTS / "test_lessons_in_jupyterlab.py", "_bench_lessons"),
-            _load(ROOT / "tests" / "conftest.py", "_bench_tests_conftest"))
+    return (load_from_tests("browser/conftest.py"),
+            load_from_tests("browser/test_lessons_in_jupyterlab.py"),
+            load_from_tests("conftest.py"))
 
 
 def notebooks(keywords: list[str]) -> list[Path]:

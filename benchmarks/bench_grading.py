@@ -21,7 +21,6 @@ test. On a shared machine, other processes' load changes both figures: report it
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+from borrow import load_from_tests  # benchmarks/borrow.py: the tests' own set-up
 from nbclient import NotebookClient
 
 from course import paths
@@ -42,10 +42,7 @@ from course.grading.sandbox import Sandbox
 from course.grading.untrusted import answers as codec
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location(
-    "corpus_build", ROOT / "tests" / "grading" / "corpus" / "build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+build = load_from_tests("grading/corpus/build.py")
 
 def _rss_mb() -> float:
     try:

@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from borrow import load_from_tests  # benchmarks/borrow.py: the tests' own set-up
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -86,13 +88,7 @@ class Student:
 def chromium_settings():
     """``tests/conftest.py`` as a module: Debian's Chromium (``CHROMIUM``) and the flags the
     browser tests launch it with (``CHROMIUM_ARGS``)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_bench_tests_conftest",
-                                                  ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_from_tests("conftest.py")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -20,12 +20,13 @@ figures: report it (the load average is printed).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from borrow import load_from_tests  # benchmarks/borrow.py: the tests' own set-up
 
 from course import paths
 from course.cli import main
@@ -36,10 +37,7 @@ GRADING = paths.PROJECT_ROOT / "tests" / "grading"
 
 
 def _gradebooks():
-    spec = importlib.util.spec_from_file_location("gradebooks", GRADING / "gradebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_from_tests("grading/gradebooks.py")
 
 
 def run(n: int) -> None:

@@ -1,32 +1,38 @@
 """The benchmarks find what they borrow from the tests (they are run on demand, not in the
-suite, so a renamed fixture would otherwise break them unseen)."""
+suite, so a renamed fixture would otherwise break them unseen). Each check runs in a fresh
+interpreter, as ``python benchmarks/bench_*.py`` does: nothing another test loaded first
+can make a broken loader work."""
 
 from __future__ import annotations
 
-import importlib.util
+import subprocess
 import sys
-from pathlib import Path
+
+import pytest
 
 from course.paths import PROJECT_ROOT
 
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
 
+#: What each benchmark borrows, as a statement that prints "ok" when it is found.
+BORROWED = {
+    "bench_explorers_browser": (
+        "conftest, helpers, chromium = module.browser_kit();"
+        "assert callable(conftest._start_server) and callable(conftest._stop_server);"
+        "assert conftest.LOOPBACK and callable(helpers._open_and_run_all);"
+        "assert chromium.CHROMIUM.name == 'chromium' and '--headless' in chromium.CHROMIUM_ARGS"),
+    "bench_hub": (
+        "chromium = module.chromium_settings();"
+        "assert chromium.CHROMIUM.name == 'chromium' and '--no-sandbox' in chromium.CHROMIUM_ARGS"),
+    "bench_grading": "assert callable(module.build.build)",
+    "bench_review": "assert callable(module._gradebooks().build_gradebook)",
+}
 
-def _bench(name: str):
-    spec = importlib.util.spec_from_file_location(f"_test_{name}", BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
-
-def test_the_explorer_benchmark_finds_the_browser_tests_set_up():
-    conftest, helpers, chromium = _bench("bench_explorers_browser").browser_kit()
-    assert callable(conftest._start_server) and callable(conftest._stop_server)
-    assert conftest.LOOPBACK and callable(helpers._open_and_run_all)
-    assert isinstance(chromium.CHROMIUM, Path) and "--headless" in chromium.CHROMIUM_ARGS
-
-
-def test_the_hub_benchmark_launches_chromium_as_the_tests_do():
-    chromium = _bench("bench_hub").chromium_settings()
-    assert isinstance(chromium.CHROMIUM, Path) and "--no-sandbox" in chromium.CHROMIUM_ARGS
+@pytest.mark.parametrize("bench", sorted(BORROWED))
+def test_each_benchmark_finds_the_tests_set_up_when_run_on_its_own(bench):
+    script = (f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); "
+              f"import {bench} as module; {BORROWED[bench]}; print('ok')")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=PROJECT_ROOT, timeout=120)
+    assert run.stdout.strip() == "ok", f"{bench}: {run.stderr[-1500:]}"
