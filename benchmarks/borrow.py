@@ -2,7 +2,8 @@
 
 ``tests/`` is a folder of modules for pytest, not a package, so a benchmark loads the
 module it borrows by its path. One loader for all of them: the module is registered in
-``sys.modules`` (dataclasses look their module up there) and loaded once.
+``sys.modules`` (dataclasses look their module up there) and loaded once, by one
+thread at a time.
 
 >>> conftest = load_from_tests("conftest.py")
 >>> conftest.CHROMIUM.name
@@ -13,17 +14,22 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
+#: Students in threads (bench_hub) borrow at once: none may see a half-loaded module.
+_LOADING = threading.Lock()
 
 
 def load_from_tests(relative: str) -> ModuleType:
     """``tests/<relative>`` as a module, e.g. ``"browser/conftest.py"``."""
     path = TESTS / relative
     name = "_borrowed_" + "_".join(Path(relative).with_suffix("").parts)
-    if name not in sys.modules:
+    with _LOADING:
+        if name in sys.modules:
+            return sys.modules[name]
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
@@ -32,4 +38,4 @@ def load_from_tests(relative: str) -> ModuleType:
         except BaseException:
             del sys.modules[name]
             raise
-    return sys.modules[name]
+        return module

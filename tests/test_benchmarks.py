@@ -36,3 +36,18 @@ def test_each_benchmark_finds_the_tests_set_up_when_run_on_its_own(bench):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=PROJECT_ROOT, timeout=120)
     assert run.stdout.strip() == "ok", f"{bench}: {run.stderr[-1500:]}"
+
+
+def test_students_in_threads_never_borrow_a_half_loaded_module():
+    """bench_hub's Chromium students start in threads at once; each must find the whole
+    module, not the one another thread is still loading."""
+    script = (f"import sys, threading; sys.path.insert(0, {str(BENCHMARKS)!r}); import borrow\n"
+              "found = []\n"
+              "def student(): found.append(hasattr(borrow.load_from_tests('conftest.py'),"
+              " 'CHROMIUM_ARGS'))\n"
+              "threads = [threading.Thread(target=student) for _ in range(8)]\n"
+              "[t.start() for t in threads]; [t.join() for t in threads]\n"
+              "print(found.count(True), 'of', len(found))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=PROJECT_ROOT, timeout=120)
+    assert run.stdout.strip() == "8 of 8", run.stdout + run.stderr[-1500:]
