@@ -174,7 +174,9 @@ def _start_server(home: Path) -> JupyterLab:
     _write_lab_settings(dirs["settings"])
     # The port is free when chosen but not held: on a busy machine another process (a
     # kernel's ZeroMQ socket, say) can take it before the server binds it. The server then
-    # exits ("already in use") and is started again on another port.
+    # exits ("already in use") and is started again on another port. (--ServerApp.port=0
+    # would not close the gap: jupyter_server 2.21 finds a port by binding it, closes it,
+    # and binds it again when it starts listening.)
     for _ in range(PORT_ATTEMPTS):
         lab = _launch(home, env, _free_port(), secrets.token_hex(24))
         if lab is not None:
