@@ -29,16 +29,17 @@ hub: $(STAMP)
 	$(BIN)/course hub start
 
 # The whole suite, on every core (at most 6 workers: each may run a JupyterLab, a kernel
-# and a Chromium page), a test module to a worker: a module's tests may share what its
-# fixtures set up (the hub's class of Unix students, a module's executed notebooks).
+# and a Chromium page), a test module to a worker (pyproject.toml's --dist loadfile, so a
+# plain `pytest -n 2` keeps a module together too).
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6
 
 # The quick tier for the inner loop: everything but the browser and the slow tests
 # (notebooks executed, classes graded), about 3 minutes on two cores.
+# Its tests are short and share little, so they are spread test by test (--dist load).
 check: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 -m "not browser and not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist load -m "not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check course tests benchmarks scripts
