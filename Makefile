@@ -36,7 +36,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6
 
 # The quick tier for the inner loop: everything but the browser and the slow tests
-# (notebooks executed, classes graded), about 3 minutes on two cores.
+# (notebooks executed, classes graded), about 2 minutes on two cores.
 # Its tests are short and share little, so they are spread test by test (--dist load).
 check: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 6 --dist load -m "not browser and not slow"
