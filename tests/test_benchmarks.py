@@ -26,6 +26,8 @@ BORROWED = {
         "assert chromium.CHROMIUM.name == 'chromium' and '--no-sandbox' in chromium.CHROMIUM_ARGS"),
     "bench_grading": "assert callable(module.build.build)",
     "bench_review": "assert callable(module._gradebooks().build_gradebook)",
+    "bench_startup": ("browser = module.load_from_tests('browser/conftest.py');"
+                      "assert callable(browser._start_server) and callable(browser._stop_server)"),
 }
 
 
