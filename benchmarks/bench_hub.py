@@ -26,12 +26,17 @@ would not: a pessimistic setting.)
 Per N it prints: each student's memory once lesson 01 has run (resident set, RSS, and
 proportional set, PSS — shared pages divided among the processes sharing them — of the
 student's single-user server plus kernel, and each part; and how many kernels had loaded
-vl-convert, which the shipped chart layouts should spare them), the explorer latency
-(median and p95, for the simulated and the browser students), the time from arriving to
-a run lesson, the CPU a student's server and kernel use while the student explores (CPU
-seconds per second: cores), and the load average. Then the capacity: the largest N whose
-p95 stayed within 1 s, per core; the CPU demand per exploring student (on a busy machine the latency
-depends on the other jobs too, the demand much less); and the memory per student.
+vl-convert, which the shipped chart layouts should spare them, then and after exploring),
+the explorer latency (median and p95, for the simulated and the browser students), the
+time from arriving to a run lesson, the CPU a student's server and kernel use while the
+student explores (CPU seconds per second: cores), and the load average. Then a trace of
+the tail: every change is kept with when it was made, how many other students were still
+loading the lesson then, and (simulated students) its parts from the kernel's own message
+dates — waiting for the kernel, the kernel's work until the new chart is sent, delivery —
+and the slowest 5% are summed up beside the latency of changes made once no one else was
+loading. Then the capacity: the largest N whose p95 stayed within 1 s, per core; the CPU
+demand per exploring student (on a busy machine the latency depends on the other jobs
+too, the demand much less); and the memory per student.
 Results go to ``benchmarks/results/hub.json``.
 """
 
@@ -76,11 +81,18 @@ class Student:
     arrived: float = 0.0
     ready_s: float | None = None  # arriving -> lesson 01 run
     latencies: list[float] = field(default_factory=list)
+    #: One entry per change, for tracing the tail: when it was made (seconds since the class
+    #: began), which change of the student's it was, its latency, and (simulated students)
+    #: its parts from the kernel's message dates: waiting before the kernel took it up,
+    #: the kernel's work until the new chart was sent, and the delivery back.
+    changes: list[dict] = field(default_factory=list)
     rss_mb: float | None = None
     pss_mb: float | None = None
     kernel_rss_mb: float | None = None  # the kernel's part of rss_mb (the rest: the server)
     kernel_pss_mb: float | None = None
-    vl_convert: bool = False  # whether the kernel had loaded vl-convert
+    vl_convert: bool = False  # whether the kernel had loaded vl-convert (after lesson 01)
+    vl_convert_after: bool = False  # ... after exploring
+    rss_after_mb: float | None = None  # server and kernel after exploring
     cpu_cores: float | None = None  # CPU used while exploring / time spent exploring
     error: str = ""
 
@@ -89,6 +101,13 @@ def chromium_settings():
     """``tests/conftest.py`` as a module: Debian's Chromium (``CHROMIUM``) and the flags the
     browser tests launch it with (``CHROMIUM_ARGS``)."""
     return load_from_tests("conftest.py")
+
+
+def _epoch(date: str | None) -> float | None:
+    """A Jupyter message header's ISO date as seconds since the epoch (None if absent)."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp() if date else None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -151,6 +170,9 @@ class Exploring:
         wall = time.perf_counter() - self.wall
         if wall > 0:
             self.student.cpu_cores = (cpu_seconds_of(self.uid) - self.cpu) / wall
+        after = memory_of(self.uid)  # a setting whose chart layout is not shipped loads it
+        self.student.vl_convert_after = after["vl_convert"]
+        self.student.rss_after_mb = after["rss"]
 
 
 # -- a simulated student: JupyterLab's protocols, no browser ---------------------------------
@@ -233,6 +255,7 @@ class Simulated:
         """Read messages until the kernel is idle after ``msg_id``; return when the new
         chart arrived (seconds since now) if ``want_chart``."""
         started, chart_at = time.perf_counter(), None
+        self.dates = {}  # the kernel's clock: when it took the message up, sent the chart
         while True:
             msg = json.loads(self.ws.recv())
             kind = msg.get("msg_type") or msg["header"]["msg_type"]
@@ -242,8 +265,13 @@ class Simulated:
             parent = msg.get("parent_header", {}).get("msg_id")
             if parent != msg_id:
                 continue
-            if kind == "comm_msg" and "outputs" in content.get("data", {}).get("state", {}):
-                chart_at = chart_at or time.perf_counter() - started
+            if kind == "status" and content.get("execution_state") == "busy":
+                self.dates.setdefault("busy", _epoch(msg["header"].get("date")))
+            if (kind == "comm_msg" and chart_at is None
+                    and "outputs" in content.get("data", {}).get("state", {})):
+                chart_at = time.perf_counter() - started
+                self.dates["chart"] = _epoch(msg["header"].get("date"))
+                self.dates["received"] = time.time()
             if kind == "error":
                 raise RuntimeError(f"{self.name}: {content.get('ename')}: "
                                    f"{content.get('evalue')}")
@@ -261,16 +289,23 @@ class Simulated:
                                  "stop_on_error": True})
             self._until_idle(msg_id)
 
-    def change(self, description: str, state: dict) -> float:
+    def change(self, description: str, state: dict) -> dict:
         comm = next((cid for cid, s in self.widgets.items()
                      if s.get("description") == description
                      and s.get("_model_name") in ("DropdownModel", "IntRangeSliderModel",
                                                   "ToggleButtonsModel")), None)
         if comm is None:
             raise RuntimeError(f"{self.name}: no explorer control {description!r}")
+        sent = time.time()
         msg_id = self._send("shell", "comm_msg", {"comm_id": comm, "data": {
             "method": "update", "state": state, "buffer_paths": []}})
-        return self._until_idle(msg_id, want_chart=True)
+        latency = self._until_idle(msg_id, want_chart=True)
+        busy, chart, received = (self.dates.get(k) for k in ("busy", "chart", "received"))
+        parts = {}
+        if busy is not None and chart is not None:
+            parts = {"waiting_s": busy - sent, "kernel_s": chart - busy,
+                     "delivery_s": received - chart}
+        return {"control": description, "latency_s": latency, **parts}
 
     def close(self) -> None:
         ws = getattr(self, "ws", None)
@@ -291,7 +326,10 @@ def simulated_student(student: Student, hub: str, link: str, changes: int,
         for i in range(changes):
             time.sleep(rng.uniform(*think))
             description, state = CHANGES[i % len(CHANGES)]
-            student.latencies.append(sim.change(description, state))
+            at = time.perf_counter()
+            traced = sim.change(description, state)
+            student.latencies.append(traced["latency_s"])
+            student.changes.append({"at": at, "nth": i + 1, **traced})
         exploring.done()
     finally:
         sim.close()
@@ -362,12 +400,14 @@ def browser_student(student: Student, hub: str, link: str, changes: int,
                 time.sleep(rng.uniform(*think))
                 before = page.evaluate(EXPLORER_SVG_JS, explorer_index)
                 started = time.perf_counter()
+                student.changes.append({"at": started, "nth": i + 1, "control": "dropdown"})
                 select.select_option(options[(i + 1) % len(options)])
                 page.wait_for_function(
                     f"(i) => {{ const s = ({EXPLORER_SVG_JS})(i); "
                     f"return s !== '' && s !== {json.dumps(before)}; }}",
                     arg=explorer_index, timeout=120_000, polling="raf")
                 student.latencies.append(time.perf_counter() - started)
+                student.changes[-1]["latency_s"] = student.latencies[-1]
             exploring.done()
         finally:
             browser.close()
@@ -430,6 +470,7 @@ def run_class(n: int, browsers: int, changes: int, think: tuple[float, float], r
                 thread = threading.Thread(target=go, daemon=True)
                 threads.append(thread)
             load_samples = []
+            began = time.perf_counter()
             for thread in threads:
                 thread.start()
             while any(t.is_alive() for t in threads):
@@ -444,10 +485,51 @@ def run_class(n: int, browsers: int, changes: int, think: tuple[float, float], r
             local.stop_hub(hub, names)
         local.remove_students(names, GROUP)
         local.clean_workdir(work)
-    return summarise(n, students, load_samples)
+    return summarise(n, students, load_samples, began)
 
 
-def summarise(n: int, students: list[Student], load_samples: list[float]) -> dict:
+def trace(students: list[Student], began: float) -> list[dict]:
+    """Every change, in time order, with how many other students were still loading the
+    lesson (logging in, pulling, starting a server, running lesson 01) when it was made."""
+    loading = [(s.arrived, s.arrived + s.ready_s if s.ready_s is not None else float("inf"), s)
+               for s in students if s.arrived]
+    rows = []
+    for student in students:
+        for change in student.changes:
+            if change.get("latency_s") is None:
+                continue
+            at = change["at"]
+            others = sum(start <= at < end for start, end, other in loading
+                         if other is not student)
+            rows.append({"student": student.name, "browser": student.browser,
+                         **{k: (round(v, 3) if isinstance(v, float) else v)
+                            for k, v in change.items() if k != "at"},
+                         "at_s": round(at - began, 1), "others_loading": others})
+    return sorted(rows, key=lambda row: row["at_s"])
+
+
+def tail_of(rows: list[dict], q: float = 0.95) -> dict:
+    """What the slowest changes have in common: the simulated changes at or above the
+    ``q`` percentile, how many were made while others loaded the lesson, which of the
+    student's changes they were, and the median of their parts."""
+    simulated = [r for r in rows if not r["browser"]]
+    if not simulated:
+        return {}
+    cut = percentile([r["latency_s"] for r in simulated], q)
+    slow = [r for r in simulated if r["latency_s"] >= cut]
+    settled = [r["latency_s"] for r in simulated if r["others_loading"] == 0]
+    parts = {name: _median([r[name] for r in slow if name in r])
+             for name in ("waiting_s", "kernel_s", "delivery_s")}
+    return {"threshold_s": cut, "count": len(slow),
+            "while_others_loading": sum(r["others_loading"] > 0 for r in slow),
+            "nth": sorted(r["nth"] for r in slow), "median_parts_s": parts,
+            "settled_latency": {"median_s": _median(settled),
+                                "p95_s": percentile(settled, q) if settled else None,
+                                "count": len(settled)}}
+
+
+def summarise(n: int, students: list[Student], load_samples: list[float],
+              began: float = 0.0) -> dict:
     def stats(values):
         return {"median_s": statistics.median(values) if values else None,
                 "p95_s": percentile(values, 0.95) if values else None, "count": len(values)}
@@ -472,11 +554,16 @@ def summarise(n: int, students: list[Student], load_samples: list[float]) -> dic
         "server_rss_mb": _median([s.rss_mb - s.kernel_rss_mb for s in students if s.rss_mb]),
         "server_pss_mb": _median([s.pss_mb - s.kernel_pss_mb for s in students if s.pss_mb]),
         "kernels_with_vl_convert": sum(s.vl_convert for s in students),
+        "kernels_with_vl_convert_after_exploring": sum(s.vl_convert_after for s in students),
+        "rss_after_exploring_mb": _median([s.rss_after_mb for s in students
+                                           if s.rss_after_mb]),
         "cpu_cores_per_student": statistics.median(cpu) if cpu else None,
         "ready_s": {"median": statistics.median(ready) if ready else None,
                     "max": max(ready) if ready else None},
         "load_average": {"mean": statistics.fmean(load_samples) if load_samples else None,
                          "max": max(load_samples) if load_samples else None},
+        "tail": tail_of(rows := trace(students, began)),
+        "changes": rows,
     }
 
 
@@ -534,7 +621,20 @@ def main(argv: list[str] | None = None) -> int:
               f"{_fmt(summary['server_pss_mb'], ' MB', 0)}, the kernel RSS "
               f"{_fmt(summary['kernel_rss_mb'], ' MB', 0)} PSS "
               f"{_fmt(summary['kernel_pss_mb'], ' MB', 0)} (medians); kernels that loaded "
-              f"vl-convert: {summary['kernels_with_vl_convert']} of {n}", flush=True)
+              f"vl-convert: {summary['kernels_with_vl_convert']} of {n} after lesson 01, "
+              f"{summary['kernels_with_vl_convert_after_exploring']} after exploring "
+              f"(RSS then {_fmt(summary['rss_after_exploring_mb'], ' MB', 0)})", flush=True)
+        tail = summary["tail"]
+        if tail:
+            settled, parts = tail["settled_latency"], tail["median_parts_s"]
+            print(f"       the slowest 5% of simulated changes (>= {tail['threshold_s']:.2f} s, "
+                  f"{tail['count']}): {tail['while_others_loading']} made while other students "
+                  f"were still loading the lesson; the student's change no. {tail['nth']}; "
+                  f"median parts: waiting for the kernel {_fmt(parts['waiting_s'], ' s')}, "
+                  f"the kernel's work {_fmt(parts['kernel_s'], ' s')}, delivery "
+                  f"{_fmt(parts['delivery_s'], ' s')}. Changes made when no one else was "
+                  f"loading: median {_fmt(settled['median_s'], ' s')} p95 "
+                  f"{_fmt(settled['p95_s'], ' s')} ({settled['count']})", flush=True)
         for name, error in summary["errors"].items():
             print(f"       {name}: {error}")
     within = [r["students"] for r in results

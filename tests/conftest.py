@@ -250,3 +250,42 @@ def chromium(chromium_installed):
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def executed_lesson(tmp_path_factory) -> Callable[[Path], Path]:
+    """``executed_lesson(lesson)``: the lesson run top to bottom in a fresh kernel as
+    ``course export`` runs it (:func:`course.publish.export.execute_notebook`), saved with
+    its outputs — once per test run, for every test process: the pytest-xdist workers
+    share a folder beside their own temporary folders, and a lock per lesson makes the
+    first to ask run it while the others wait for the file. (The tests that execute
+    notebooks to test the execution itself, tests/notebooks/test_execute.py, run their
+    own.) The file is named by the digest of the lesson's text, so an edited lesson is
+    run again; if the run fails, every test that asks for it fails with that error."""
+    import fcntl
+    import hashlib
+
+    import nbformat
+
+    from course.publish import export
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    folder = root / "executed-lessons"
+    folder.mkdir(exist_ok=True)
+
+    def run(lesson: Path) -> Path:
+        digest = hashlib.sha256(lesson.read_bytes()).hexdigest()[:16]
+        path = folder / f"{lesson.stem}-{digest}.ipynb"
+        with (folder / f"{lesson.stem}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                notebook = export.read_notebook(lesson)
+                export.execute_notebook(notebook, lesson.parent)
+                partial = path.with_suffix(".part")
+                nbformat.write(notebook, partial)
+                partial.replace(path)
+        return path
+
+    return run

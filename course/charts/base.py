@@ -597,9 +597,16 @@ _FREE_TEXT_KEYS = frozenset({
     "title", "subtitle", "text", "field", "domain", "values", "datum", "filter", "calculate",
     "expr", "test", "as", "labelExpr", "oneOf", "equal", "lookup", "fields", "sort", "range",
 })
-#: Keys left out of a layout: the data, names Altair numbers per session, what is not drawn.
+#: Keys left out of a layout: the data, names Altair numbers per session, what is not drawn
+#: (``detail`` groups marks without a legend or an axis).
 _NOT_LAYOUT_KEYS = frozenset({"datasets", "data", "description", "$schema", "usermeta",
-                              "tooltip", "name", "views", "from"})
+                              "tooltip", "name", "views", "from", "detail"})
+#: A legend channel's sort order and scale list one value (and one colour, dash or shape)
+#: per entry: how many entries there are, and so how much room the legend takes, is in
+#: :func:`_legend_entries`, in steps where a legend stands beside the plots. Keeping the
+#: lists' exact lengths in the key as well would make each count of entries (6 powers in
+#: one range of years, 7 in another) a layout of its own.
+_LEGEND_SCALE_LISTS = frozenset({"domain", "range"})
 
 
 def _shape(value):
@@ -613,10 +620,24 @@ def _shape(value):
 
 
 def _layout(value):
-    """``value`` with the free text and data of :data:`_FREE_TEXT_KEYS` reduced to shapes."""
+    """``value`` with the free text and data of :data:`_FREE_TEXT_KEYS` reduced to shapes,
+    and a legend channel without its lists of entries (a ``sort`` order, the scale's
+    :data:`_LEGEND_SCALE_LISTS`)."""
     if isinstance(value, dict):
-        return {k: (_shape(v) if k in _FREE_TEXT_KEYS else _layout(v))
-                for k, v in sorted(value.items()) if k not in _NOT_LAYOUT_KEYS}
+        found = {k: (_shape(v) if k in _FREE_TEXT_KEYS else _layout(v))
+                 for k, v in sorted(value.items()) if k not in _NOT_LAYOUT_KEYS}
+        encoding = found.get("encoding")
+        if isinstance(encoding, dict):
+            for channel in LEGEND_CHANNELS:
+                legend = encoding.get(channel)
+                if not isinstance(legend, dict):
+                    continue
+                if isinstance(legend.get("sort"), list):
+                    del legend["sort"]
+                if isinstance(legend.get("scale"), dict):
+                    for name in _LEGEND_SCALE_LISTS:
+                        legend["scale"].pop(name, None)
+        return found
     if isinstance(value, list | tuple):
         return [_layout(item) for item in value]
     return value

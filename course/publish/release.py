@@ -10,8 +10,9 @@ What is left out, and how it is chosen:
 * top level: only the folders and files in :data:`INCLUDED` are copied, so a new
   top-level folder (``solutions/``, ``dist/``, ``docs/``, ``INSTRUCTORS.md``, handouts)
   stays out until someone decides it belongs to students;
-* inside them, what :data:`LEFT_OUT` names (material only the instructors' code uses)
-  and caches;
+* inside them, what :data:`LEFT_OUT` names (material only the instructors' code uses),
+  caches, and whatever the project's ``.gitignore`` ignores (what the working copy's own
+  runs wrote: benchmark figures, gradebooks, submissions; :func:`ignored`);
 * test modules marked as a whole with ``pytestmark = pytest.mark.needs(...)`` (read
   from the source with :mod:`ast`, never imported) — ``needs("solutions")`` for the
   instructors' tests, ``needs("essay")`` and the like for the maintainers' — and the
@@ -113,6 +114,51 @@ def _is_junk(relative: Path) -> bool:
     return any(part in JUNK or part.endswith(JUNK_SUFFIXES) for part in relative.parts)
 
 
+def ignored(patterns: list[str], relative: Path) -> bool:
+    """Whether git would ignore ``relative`` (a file's path) by these ``.gitignore`` lines.
+
+    What a course's working copy has beside its own files is what its runs wrote — a
+    benchmark's figures (``benchmarks/results/``), a gradebook or a student's submission
+    saved in ``exercises/`` — and the project's ``.gitignore`` names it: the edition
+    leaves it out. The rules are git's for the patterns a ``.gitignore`` of this kind
+    holds: a pattern with a slash before its end is matched against the whole path from
+    the top (a leading slash only anchors it), one without against each name on the path;
+    a trailing slash matches folders only; ``*``, ``?`` and ``[...]`` as in
+    :mod:`fnmatch`. A negation (``!``) is refused: it would need git's full rules.
+
+    Examples
+    --------
+    >>> rules = ["benchmarks/results/", "gradebook*.csv", "*.pyc", "build/"]
+    >>> ignored(rules, Path("benchmarks/results/hub.json"))
+    True
+    >>> ignored(rules, Path("exercises/ps1/gradebook-2026.csv"))
+    True
+    >>> ignored(rules, Path("course/build.py")), ignored(rules, Path("benchmarks/bench_hub.py"))
+    (False, False)
+    """
+    from fnmatch import fnmatchcase
+
+    parts = relative.parts
+    for line in patterns:
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        if pattern.startswith("!"):
+            raise InputError(f".gitignore: negated patterns ({pattern!r}) are not supported "
+                             "by `course release student`; name what to leave out instead")
+        folder_only = pattern.endswith("/")
+        pattern = pattern.rstrip("/")
+        # A folder pattern matches the folders above the file; any other the file too.
+        candidates = range(1, len(parts)) if folder_only else range(1, len(parts) + 1)
+        if "/" in pattern:
+            anchored = pattern.lstrip("/")
+            if any(fnmatchcase("/".join(parts[:n]), anchored) for n in candidates):
+                return True
+        elif any(fnmatchcase(parts[n - 1], pattern) for n in candidates):
+            return True
+    return False
+
+
 def _candidates(project: Path) -> list[Path]:
     """Relative paths of the files the edition may hold (before the tests are sorted)."""
     found = []
@@ -123,7 +169,9 @@ def _candidates(project: Path) -> list[Path]:
         elif top.is_dir():
             found.extend(p.relative_to(project) for p in sorted(top.rglob("*"))
                          if p.is_file() and not p.is_symlink())
-    return [p for p in found if not _is_junk(p)
+    gitignore = project / ".gitignore"
+    rules = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.is_file() else []
+    return [p for p in found if not _is_junk(p) and not ignored(rules, p)
             and not any(p.as_posix() == x or p.as_posix().startswith(x + "/") for x in LEFT_OUT)]
 
 

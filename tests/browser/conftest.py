@@ -60,9 +60,12 @@ def lessons() -> list[Path]:
 
 
 def pytest_generate_tests(metafunc):
+    # Module scope: a module's tests are grouped lesson by lesson, so that a module-scoped
+    # fixture (one JupyterLab session per lesson: test_lessons_in_jupyterlab.py) serves
+    # all of a lesson's tests before moving on.
     if "lesson" in metafunc.fixturenames:
         paths = lessons()
-        metafunc.parametrize("lesson", paths or [None],
+        metafunc.parametrize("lesson", paths or [None], scope="module",
                              ids=[p.stem for p in paths] or ["no-lessons-found"])
 
 
@@ -252,14 +255,24 @@ def _stop_server(lab: JupyterLab) -> list[int]:
 @pytest.fixture
 def jupyterlab(tmp_path, chromium_installed):
     """A fresh JupyterLab server for one test; fails the test if anything outlives it."""
-    lab = _start_server(tmp_path / "jupyter")
-    yield lab
-    left = _stop_server(lab)
-    for pid in left:  # processes this test started: clean up, then report
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    assert not left, f"processes still running after the server stopped: {left}"
+    with running_jupyterlab(tmp_path / "jupyter") as lab:
+        yield lab
 
+
+@contextlib.contextmanager
+def running_jupyterlab(home: Path):
+    """A JupyterLab server with its folders under ``home``, for a ``with`` block; on the
+    way out it is stopped and anything it started that is still alive is killed and
+    reported (AssertionError)."""
+    lab = _start_server(home)
+    try:
+        yield lab
+    finally:
+        left = _stop_server(lab)
+        for pid in left:  # processes this server started: clean up, then report
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes still running after the server stopped: {left}"
 
 
 @dataclass
@@ -270,20 +283,22 @@ class PageRecord:
     console: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def lab_page(request, chromium, jupyterlab):
-    """A Chromium page with every request beyond loopback aborted.
-
-    The page carries ``page.record`` (blocked requests, console messages) and
-    ``page.artifacts`` (this test's folder under ``test-artifacts/``). A full-page
-    screenshot, the console log, the blocked requests and the server log are written
-    there after every test, so a failure can be diagnosed and a pass can be looked at.
-    """
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+def artifacts_folder(node) -> Path:
+    """``test-artifacts/<test name>/``, emptied, for a test's screenshots and logs."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", node.name).strip("_")
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    return folder
+
+
+def open_page(chromium, folder: Path, viewport=(1400, 1000)):
+    """A Chromium context and page in which every request beyond loopback is aborted.
+
+    The page carries ``page.record`` (blocked requests, console messages) and
+    ``page.artifacts`` (``folder``). Returns ``(context, page)``; close the context.
+    """
+    context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     record = PageRecord()
 
@@ -299,15 +314,97 @@ def lab_page(request, chromium, jupyterlab):
     page.on("console", lambda msg: record.console.append(f"[{msg.type}] {msg.text}"))
     page.on("pageerror", lambda error: record.console.append(f"[pageerror] {error}"))
     page.record, page.artifacts = record, folder
-    yield page
-    failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-                 for when in ("setup", "call"))
+    return context, page
+
+
+def failed_in(request) -> bool:
+    """Whether the test of ``request`` failed in its set-up or its call."""
+    return any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+               for when in ("setup", "call"))
+
+
+def save_page_artifacts(page, folder: Path, failed: bool, jupyterlab: JupyterLab) -> None:
+    """A full-page screenshot (``final.png`` or ``failure.png``), the console log, the
+    blocked requests and the server log, into ``folder``."""
     try:
         page.screenshot(path=str(folder / ("failure.png" if failed else "final.png")),
                         full_page=True)
     except Exception as error:  # noqa: BLE001 - keep the logs even if this fails
-        record.console.append(f"[test] screenshot failed: {error}")
-    (folder / "console.log").write_text("\n".join(record.console))
-    (folder / "blocked-requests.txt").write_text("\n".join(record.blocked))
+        page.record.console.append(f"[test] screenshot failed: {error}")
+    (folder / "console.log").write_text("\n".join(page.record.console))
+    (folder / "blocked-requests.txt").write_text("\n".join(page.record.blocked))
     (folder / "server.log").write_text(jupyterlab.log())
+
+
+@pytest.fixture
+def lab_page(request, chromium, jupyterlab):
+    """A Chromium page with every request beyond loopback aborted (:func:`open_page`).
+
+    A full-page screenshot, the console log, the blocked requests and the server log are
+    written to ``test-artifacts/<test name>/`` after every test, so a failure can be
+    diagnosed and a pass can be looked at.
+    """
+    folder = artifacts_folder(request.node)
+    context, page = open_page(chromium, folder)
+    yield page
+    save_page_artifacts(page, folder, failed_in(request), jupyterlab)
     context.close()
+
+
+# ------------------------------------------------------------------ one session per lesson
+
+@dataclass
+class LessonSession:
+    """A lesson opened and Run All in its own JupyterLab and Chromium page, shared by the
+    checks of one test module (``lesson_session``)."""
+
+    lesson: Path
+    jupyterlab: JupyterLab
+    page: object  # playwright.sync_api.Page, with .record and .artifacts
+    cells: list[dict]
+    saved: bytes  # the lesson file before the browser opened it
+    times: dict[str, float]  # seconds since the server launched, at each stage
+
+
+@pytest.fixture(scope="module")
+def lesson_session(lesson, chromium, tmp_path_factory):
+    """``lesson`` opened in a fresh JupyterLab, its kernel idle, Run All done and every cell
+    run: once per lesson and module, for several tests that each check what is then on
+    screen (and may go on from there, as a student would). The server is stopped after the
+    lesson's last test, which fails if anything it started outlives it. If the Run All
+    itself fails, every test of the lesson errors with that failure, and its screenshot and
+    logs go to ``test-artifacts/run-all_<lesson>/``."""
+    assert lesson is not None, "no notebooks/NN-*.ipynb lessons found"
+    import json
+
+    drivers = load_sibling("test_lessons_in_jupyterlab.py")
+    saved = lesson.read_bytes()
+    cells = json.loads(saved.decode("utf-8"))["cells"]
+    n_code = sum(c["cell_type"] == "code" for c in cells)
+    folder = ARTIFACTS / f"run-all_{lesson.stem}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with running_jupyterlab(tmp_path_factory.mktemp(f"jupyter-{lesson.stem}")) as lab:
+        context, page = open_page(chromium, folder)
+        try:
+            try:
+                times = drivers._open_and_run_all(page, lab, lesson, n_code,
+                                                  wait_for_chart=True)
+            except BaseException:
+                save_page_artifacts(page, folder, True, lab)
+                raise
+            shutil.rmtree(folder, ignore_errors=True)  # each test keeps its own
+            yield LessonSession(lesson, lab, page, cells, saved, times)
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def lesson_page(request, lesson_session):
+    """The lesson's shared session (``lesson_session``) for one test, whose screenshots,
+    console log, blocked requests and server log go to ``test-artifacts/<test name>/``."""
+    folder = artifacts_folder(request.node)
+    lesson_session.page.artifacts = folder
+    yield lesson_session
+    save_page_artifacts(lesson_session.page, folder, failed_in(request),
+                        lesson_session.jupyterlab)

@@ -1,23 +1,36 @@
 """Each lesson, opened in real JupyterLab in Chromium with no network beyond loopback.
 
 For every ``notebooks/NN-*.ipynb``: open it, wait for the kernel to be idle, Run All
-Cells, wait for every cell to finish, then check that
+Cells, wait for every cell to finish (once per lesson: the ``lesson_session`` fixture of
+``conftest.py``, shared by the three tests below, in this order), then
 
-* no cell shows a traceback and no "Error loading script" text appears;
-* JupyterLab's own Vega renderer drew at least one chart (a canvas or svg inside
-  ``.vega-embed``), with the offline mimetype renderer;
-* the explorer (the cell tagged ``explorer``) redraws its chart when one of its controls
-  is moved through the DOM, as a student would move it;
-* what is on screen matches what was asked for (``screen.py``): every chart was drawn by
-  the course's renderer from its own spec, with each axis title the spec names and each
-  legend it asks for (with all entries), and no text cut by the chart's or the output's
-  edge; no explorer label, slider readout or dropdown is cut; the console has no
-  warning about Vega or Vega-Lite versions;
-* nothing was fetched from beyond 127.0.0.1 (requests are aborted and listed).
+1. **it runs, renders, and its explorer redraws**: no cell shows a traceback and no "Error
+   loading script" text appears; JupyterLab's own Vega renderer drew at least one chart (a
+   canvas or svg inside ``.vega-embed``), with the offline mimetype renderer; the explorer
+   (the cell tagged ``explorer``) redraws its chart when one of its controls is moved
+   through the DOM, as a student would move it; what is on screen matches what was asked
+   for (``screen.py``): every chart was drawn by the course's renderer from its own spec,
+   with each axis title the spec names and each legend it asks for (with all entries),
+   and no text cut by the chart's or the output's edge; no explorer label, slider readout
+   or dropdown is cut; the console has no warning about Vega or Vega-Lite versions;
+   nothing was fetched from beyond 127.0.0.1 (requests are aborted and listed);
+2. **WCAG 2.1 AA**: axe-core finds no violation in what the course controls
+   (``axe.py``; everything else the course shows is audited in ``test_wcag.py``);
+3. **presenter notes and expected answers never reach a student's screen**: the lesson is
+   used as a student would, and as a lecturer would before a live demo — after the Run All
+   (running a Markdown cell renders it, and JupyterLab shows a collapsed cell's source
+   again when it runs), after **a deck session** (the deck started from the toolbar, a few
+   screens, Escape), and after **Shift+Enter through the whole lesson**, no
+   presenter-notes cell takes any room on the page, the text on screen holds no "Presenter
+   notes" and no line of any note (the expected answers: "*Expected:* **1995**" under
+   lesson 00's Exercise 5.1), and the notes cells are still there in the notebook (the
+   deck extension hides them by their metadata; the student edition leaves them out
+   altogether: tests/publish/test_release.py).
 
-The same checks run on each problem set (``exercises/psN/psN.ipynb``) after Run All.
+The same checks as (1) run on each problem set (``exercises/psN/psN.ipynb``) after Run All.
 Screenshots of the whole notebook, a viewport at a time (``page-NN.png``), and of each
-chart (``chart-NN.png``) are kept in ``test-artifacts/<test>/`` for review by eye.
+chart (``chart-NN.png``) are kept in ``test-artifacts/<test>/`` for review by eye, with
+each step of (3) and axe's report.
 
 The time from launching JupyterLab to the first rendered chart of the lesson is printed
 and recorded as the test property ``start_to_rendered_s`` (see benchmarks/bench_browser.py).
@@ -38,6 +51,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course.paths import EXERCISES_DIR
+from course.publish import slides
 
 pytestmark = [pytest.mark.browser]
 
@@ -51,6 +65,7 @@ def _load_screen():
 
 
 screen = _load_screen()
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PROBLEM_SETS = sorted(EXERCISES_DIR.glob("ps*/ps*.ipynb"))
 
 KERNEL_IDLE_TIMEOUT_MS = 90_000
@@ -187,19 +202,24 @@ def _open_and_run_all(page, jupyterlab, path, n_code, wait_for_chart) -> dict[st
     return times
 
 
-def test_lesson_runs_renders_and_explorer_redraws(lesson, jupyterlab, lab_page, record_property):
-    assert lesson is not None, "no notebooks/NN-*.ipynb lessons found"
-    check_notebook(lesson, jupyterlab, lab_page, record_property)
+def test_lesson_runs_renders_and_explorer_redraws(lesson, lesson_page, record_property):
+    session = lesson_page
+    check_ran_notebook(lesson, session.page, session.times, session.saved, record_property)
 
 
 def check_notebook(lesson, jupyterlab, page, record_property) -> None:
-    """Open, run, and check one notebook with an explorer (the lesson test's body)."""
+    """Open, run, and check one notebook with an explorer."""
     saved = lesson.read_bytes()
-    cells = json.loads(saved.decode("utf-8"))["cells"]
-    n_code = sum(c["cell_type"] == "code" for c in cells)
-    explorer_at = _explorer_index(lesson)
-
+    n_code = sum(c["cell_type"] == "code" for c in json.loads(saved.decode("utf-8"))["cells"])
     times = _open_and_run_all(page, jupyterlab, lesson, n_code, wait_for_chart=True)
+    check_ran_notebook(lesson, page, times, saved, record_property)
+
+
+def check_ran_notebook(lesson, page, times, saved, record_property) -> None:
+    """Check a notebook with an explorer that has just been Run All (the lesson test's
+    body): ``times`` as :func:`_open_and_run_all` gives them, ``saved`` the file before."""
+    cells = json.loads(saved.decode("utf-8"))["cells"]
+    explorer_at = _explorer_index(lesson)
     for name, seconds in times.items():
         record_property(name, round(seconds, 2))
     print(f"\n{lesson.name}: " + ", ".join(f"{name} {seconds:.1f} s"
@@ -400,3 +420,129 @@ def test_an_explorer_with_only_a_slider_is_moved_too(jupyterlab, lab_page, recor
     path = lab_page.artifacts / "slider.ipynb"  # inside the served project root, git-ignored
     nbformat.write(nb, path)
     check_notebook(path, jupyterlab, lab_page, record_property)
+
+
+# ------------------------------------------------------------------ WCAG in JupyterLab
+
+def _axe():
+    """``axe.py`` (axe-core in the page), as tests/browser/test_wcag.py loads it."""
+    import sys
+
+    if "_browser_axe" not in sys.modules:
+        path = Path(__file__).with_name("axe.py")
+        spec = importlib.util.spec_from_file_location("_browser_axe", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # (its dataclasses look their module up)
+        spec.loader.exec_module(module)
+    return sys.modules["_browser_axe"]
+
+
+@pytest.mark.slow
+@pytest.mark.needs("axe-core")
+def test_each_lesson_in_jupyterlab_passes_axe_after_run_all(lesson, lesson_page):
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the lesson after Run All, every chart
+    drawn (tests/browser/test_wcag.py runs them on everything else the course shows)."""
+    axe = _axe()
+    page = lesson_page.page
+    notebook = page.locator(f"{PANEL} .jp-Notebook")
+    deadline = time.monotonic() + CHART_CHANGE_TIMEOUT_S
+    while not _drawn(notebook.evaluate(CHART_SIGNATURE_JS)):
+        if time.monotonic() > deadline:
+            pytest.fail(f"charts not drawn {CHART_CHANGE_TIMEOUT_S} s after Run All")
+        time.sleep(0.2)
+    audit = axe.audit(page, f"{lesson.stem} in JupyterLab")
+    axe.write_report(page.artifacts, [audit])
+    print(audit.summary())
+    assert not audit.problems, f"{len(audit.problems)} accessibility problem(s):\n  " + \
+        "\n  ".join(audit.problems[:40])
+    assert not page.record.blocked
+
+
+# ------------------------------------------------------------------ presenter notes
+
+
+NOTES_JS = """
+() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const notes = Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell.course-mod-notes'));
+  return {
+    marked: notes.length,
+    shown: notes.filter(c => c.getClientRects().length > 0 || c.offsetHeight > 0)
+      .map(c => Number(c.dataset.windowedListIndex)),
+    text: panel.innerText,
+    cells: panel.querySelectorAll('.jp-Notebook .jp-Cell').length,
+  };
+}
+"""
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[*`_]", "", text).split())
+
+
+def _note_lines(cells: list[dict]) -> list[str]:
+    """Pieces of every note, as they would read on screen, that the lesson itself (its
+    other cells) does not also say."""
+    lesson = " ".join(_plain(slides.source(c)) for c in cells
+                      if slides.slide_type(c) != "notes")
+    found = []
+    for cell in cells:
+        if slides.slide_type(cell) != "notes":
+            continue
+        for line in slides.source(cell).splitlines()[1:]:
+            plain = _plain(line)[:40]
+            if len(plain) >= 25 and plain not in lesson:
+                found.append(plain)
+    return found
+
+
+def _check_notes(page, cells: list[dict], when: str) -> None:
+    state = page.evaluate(NOTES_JS)
+    expected = sum(slides.slide_type(c) == "notes" for c in cells)
+    assert state["cells"] == len(cells), f"{when}: the notebook lost or gained cells"
+    assert state["marked"] == expected, (
+        f"{when}: {state['marked']} of {expected} notes cells are marked as notes")
+    assert not state["shown"], f"{when}: notes cells {state['shown']} are on screen"
+    text = " ".join(state["text"].split())
+    assert "Presenter notes" not in text, f"{when}: 'Presenter notes' is on screen"
+    leaked = [line for line in _note_lines(cells) if line in text]
+    assert not leaked, f"{when}: lines of the notes are on screen: {leaked[:3]}"
+
+
+@pytest.mark.slow
+def test_a_student_never_sees_presenter_notes(lesson, lesson_page):
+    """After Run All (the lesson's shared session), after a deck session, and after
+    Shift+Enter through the whole lesson, no presenter note is on screen (module doc)."""
+    page, cells = lesson_page.page, lesson_page.cells
+    page.screenshot(path=str(page.artifacts / "1-after-run-all.png"))
+    _check_notes(page, cells, "after Run All")
+
+    page.locator(f"{PANEL} .jp-Cell[data-windowed-list-index='0']").click()
+    page.locator(f"{PANEL} [data-command='deck:toggle']").first.click()
+    page.wait_for_selector(".jp-NotebookPanel.jp-Deck", timeout=20_000)
+    for _ in range(3):
+        page.keyboard.press("PageDown")
+        time.sleep(0.5)
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel.jp-Deck')",
+                           timeout=10_000)
+    time.sleep(0.5)
+    page.screenshot(path=str(page.artifacts / "2-after-a-deck.png"))
+    _check_notes(page, cells, "after a deck session")
+
+    page.locator(f"{PANEL} .jp-Cell[data-windowed-list-index='0']").click()
+    page.keyboard.press("Escape")  # command mode
+    visible = sum(slides.slide_type(c) != "notes" for c in cells)
+    for _ in range(visible - 1):  # (on the last cell, Shift+Enter would add a new one)
+        page.keyboard.press("Shift+Enter")
+        time.sleep(0.05)
+    _wait_kernel_idle(page, timeout_ms=180_000)
+    time.sleep(1.0)
+    page.screenshot(path=str(page.artifacts / "3-after-shift-enter.png"))
+    _check_notes(page, cells, "after Shift+Enter through the lesson")
+    active = page.evaluate(
+        "() => Number(document.querySelector('.jp-Notebook .jp-Cell.jp-mod-active')"
+        ".dataset.windowedListIndex)")
+    assert slides.slide_type(cells[active]) != "notes", "a notes cell became the active cell"
+    assert active == max(i for i, c in enumerate(cells) if slides.slide_type(c) != "notes"), (
+        f"Shift+Enter stopped at cell {active + 1}, not at the lesson's last cell")

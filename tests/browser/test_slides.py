@@ -171,6 +171,16 @@ SCREEN_JS = """
 }
 """
 
+# Whether every chart in the given cells of the deck has been drawn (an svg or a canvas).
+DRAWN_JS = """
+(cells) => cells.every((index) => {
+  const cell = document.querySelector(
+    `.jp-NotebookPanel.jp-Deck:not(.lm-mod-hidden) .jp-Cell[data-windowed-list-index='${index}']`);
+  return !cell || Array.from(cell.querySelectorAll('.vega-embed')).every(
+    (embed) => !!embed.querySelector('svg.marks, canvas'));
+})
+"""
+
 # Charts inside an element, as drawn (SVG markup or canvas pixels).
 CHART_JS = """
 (root) => Array.from(root.querySelectorAll('.vega-embed')).map((embed) => {
@@ -201,16 +211,12 @@ def _screen(page) -> dict:
     return page.evaluate(SCREEN_JS, REFERENCE_HEIGHT)
 
 
-def _settled(page, cells_shown: list[int]) -> None:
-    """Wait until every chart on the screen is drawn, then let the layout settle."""
-    def drawn():
-        for index in cells_shown:
-            cell = page.locator(f"{DECK} .jp-Cell[data-windowed-list-index='{index}']")
-            if not all(cell.evaluate(CHART_JS)):
-                return False
-        return True
-    _wait_until(drawn, 20, "the charts on the screen to be drawn")
-    _steady(page)
+def _settled(page, cells_shown: list[int]) -> dict:
+    """Wait until every chart on the screen is drawn, let the layout settle, and return
+    the screen then."""
+    _wait_until(lambda: page.evaluate(DRAWN_JS, cells_shown), 20,
+                "the charts on the screen to be drawn")
+    return _steady(page)
 
 
 def _steady(page, timeout_s: float = 15) -> dict:
@@ -227,14 +233,15 @@ def _steady(page, timeout_s: float = 15) -> dict:
 
 
 def _press(page, key: str, before: list[int]) -> dict | None:
-    """Press a key; return the new screen, or None if the screen did not change in 5 s."""
+    """Press a key; return the new screen once its charts are drawn and its layout has
+    settled, or None if the screen did not change in 5 s."""
     page.keyboard.press(key)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         time.sleep(0.1)
         screen = _screen(page)
         if screen and screen["shown"] != before:
-            return _steady(page)
+            return _settled(page, screen["shown"])
     return None
 
 
@@ -395,11 +402,10 @@ def present(page, jupyterlab, lesson, viewport=(1280, 720)) -> dict:
                         for p in found)
 
     screen = _wait_until(lambda: _screen(page), 20, "the first slide")
+    screen = _settled(page, screen["shown"])  # (each later screen: settled by _press)
     visited = []
     explored = False
     for number in range(1, len(expected) + 2):
-        _settled(page, screen["shown"])
-        screen = _screen(page)
         visited.append(screen["shown"])
         want = expected[number - 1] if number <= len(expected) else None
         found = screen_problems(screen, cells)

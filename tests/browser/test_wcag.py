@@ -3,7 +3,8 @@
 axe-core (``tests/browser/axe.py``; installed from npm, the ``axe-core`` need) runs its
 WCAG 2.0/2.1 A and AA rules on:
 
-* each lesson in JupyterLab after Run All (charts, explorers, tables, the lesson's text);
+* each lesson in JupyterLab after Run All (charts, explorers, tables, the lesson's text):
+  ``test_lessons_in_jupyterlab.py``, on the one Run All its other checks share;
 * the deck (lesson 00, its first screens and the blank screen) and the speaker view;
 * each lesson's student handout and presenter's running order (HTML, as ``course export``
   writes them), where also every printed data table fits half an A4 page;
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import json
 import re
 import secrets
 import shutil
@@ -88,24 +88,11 @@ def static_page(request, chromium):
     context.close()
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """Each lesson run once in a fresh kernel, saved with its outputs (cached)."""
-    import nbformat
-
-    folder = tmp_path_factory.mktemp("executed")
-    done = {}
-
-    def run(lesson: Path) -> Path:
-        if lesson not in done:
-            nb = export.read_notebook(lesson)
-            export.execute_notebook(nb, lesson.parent)
-            path = folder / lesson.name
-            nbformat.write(nb, path)
-            done[lesson] = path
-        return done[lesson]
-
-    return run
+@pytest.fixture
+def executed(executed_lesson):
+    """Each lesson run once in a fresh kernel, saved with its outputs (shared by the
+    suite: ``executed_lesson`` in tests/conftest.py)."""
+    return executed_lesson
 
 
 # ------------------------------------------------------------------ handouts
@@ -165,25 +152,7 @@ def test_the_presenters_running_order_passes_axe(lesson, executed, static_page, 
 
 
 # ------------------------------------------------------------------ JupyterLab
-
-def _open_and_run_all(page, jupyterlab, lesson: Path) -> None:
-    n_code = sum(c["cell_type"] == "code"
-                 for c in json.loads(lesson.read_text(encoding="utf-8"))["cells"])
-    page.goto(jupyterlab.lab_url(lesson))
-    page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
-    helpers._wait_kernel_idle(page)
-    helpers._run_all(page)
-    helpers._wait_all_cells_ran(page, n_code)
-    time.sleep(2.0)  # charts drawn, widgets laid out
-
-
-def test_each_lesson_in_jupyterlab_passes_axe_after_run_all(lesson, jupyterlab, lab_page):
-    page = lab_page
-    _open_and_run_all(page, jupyterlab, lesson)
-    audits = [axe.audit(page, f"{lesson.stem} in JupyterLab")]
-    _check(audits, page.artifacts)
-    assert not page.record.blocked
-
+# Each lesson after Run All: test_lessons_in_jupyterlab.py, on the page its other checks use.
 
 def test_the_deck_blank_screen_and_speaker_view_pass_axe(jupyterlab, lab_page):
     page = lab_page

@@ -371,8 +371,8 @@ PAGE_BUDGET = 1.5
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")),
                          ids=lambda p: p.stem)
-def test_every_lesson_prints_within_half_again_the_pages_of_its_text_and_charts(lesson,
-                                                                               tmp_path):
+def test_every_lesson_prints_within_half_again_the_pages_of_its_text_and_charts(
+        lesson, tmp_path, executed_lesson):
     """The student's PDF, data twins included, against the same PDF without them; nothing
     printed into the margin; formulas as MathML, not TeX. The page counts are printed (the
     README's table of handouts)."""
@@ -380,7 +380,10 @@ def test_every_lesson_prints_within_half_again_the_pages_of_its_text_and_charts(
         if os.environ.get("CI"):
             pytest.fail("no Chromium to print with", pytrace=False)
         pytest.skip("no Chromium to print with")
-    handout = export.export_notebook(lesson, tmp_path, pdf=True)
+    # Run once for the suite (tests/conftest.py); `course export` runs it as well, as the
+    # module's end-to-end tests show.
+    handout = export.export_notebook(executed_lesson(lesson), tmp_path, execute=False,
+                                     pdf=True, name=lesson.stem)
     assert handout.pdf_path and handout.pdf_path.is_file(), handout.notes
     bare = tmp_path / "bare.html"
     bare.write_text(export.for_print(handout.html_path.read_text(), tables=False))

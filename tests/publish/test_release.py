@@ -54,6 +54,7 @@ from hypothesis import strategies as st
 from course import paths
 from course.errors import InputError
 from course.grading.author import assignment as asg
+from course.publish import release
 from course.publish.release import LEFT_OUT, module_needs, write_student_edition
 
 pytestmark = pytest.mark.needs("solutions")
@@ -171,6 +172,38 @@ def test_instructors_material_is_left_out(edition):
         tree = ast.parse((edition.root / relative).read_text(encoding="utf-8"))
         assert not module_needs(tree), relative
     assert "tests/grading/author/test_problem_sets.py" in edition.tests_left_out
+
+
+def test_what_git_ignores_never_reaches_the_edition(edition, tmp_path):
+    """A working copy's own output (benchmark figures, a gradebook or a submission saved
+    beside a problem set) stays out: the edition leaves out what the project's .gitignore
+    ignores, as git decides it. 600 paths made of the names those rules use are put to
+    git itself (``check-ignore --no-index``, in a repository holding only the
+    .gitignore) and to :func:`release.ignored`; they must agree on every one."""
+    import random
+
+    rules = (paths.PROJECT_ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert not [f for f in edition.files if release.ignored(rules.splitlines(), Path(f))]
+    names = ["benchmarks", "results", "exercises", "ps1", "course", "build", "dist", "report",
+             "feedback", "submissions", "handouts", ".cache", "data", "hub.json", "a.py",
+             "build.py", "report.py", "gradebook.csv", "gradebook-ps1.csv", "x.pyc",
+             "s1.submission.ipynb", "s1.submission.json", "gradebook-details.jsonl",
+             "grades_import.csv", "notes.md", "test-artifacts", ".gitignore"]
+    pick = random.Random(20261208)
+    candidates = sorted({"/".join(pick.choice(names) for _ in range(pick.randint(1, 4)))
+                         for _ in range(600)})
+    repository = tmp_path / "repository"
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    (repository / ".gitignore").write_text(rules, encoding="utf-8")
+    found = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"],
+                           input="\n".join(candidates), capture_output=True, text=True,
+                           cwd=repository)
+    assert found.returncode in (0, 1), found.stderr
+    by_git = set(found.stdout.split())
+    assert by_git, "git ignored none of the paths: the check would prove nothing"
+    disagree = [c for c in candidates if release.ignored(rules.splitlines(), Path(c))
+                != (c in by_git)]
+    assert not disagree, f"course and git disagree on {len(disagree)}: {disagree[:5]}"
 
 
 # ------------------------------------------------------------------ nothing secret

@@ -20,22 +20,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: benchmarks/bench_hub.py on the project's 2-core, 24 GB machine, shared with other jobs.
-#: Memory: with the chart layouts shipped (kernels never load vl-convert) and jsonschema
-#: held below 4.24 (no IRI parsers built in every server and kernel), N = 5 (2 students in
-#: Chromium) and N = 10, measured while the test suite ran beside them (load average 7-8
-#: before, 8-10 during; memory barely depends on load). CPU and students per core: the
-#: earlier runs (load average 7 before, 9-20 during), kept until p95 <= 1 s is shown at a
-#: higher density (see INSTRUCTORS.md, "Sizing").
+#: benchmarks/bench_hub.py on the project's 2-core, 24 GB machine, quiet (load average
+#: 1.0 before), N = 10, 20 and 30 students at once, 2 of them in Chromium: with the chart
+#: layouts shipped (no kernel loaded vl-convert, after lesson 01 or after exploring) and
+#: jsonschema held below 4.24. The explorer's p95 stayed within 1 s up to N = 30 (15
+#: students per core): 0.25, 0.40 and 0.65 s for the simulated students, 0.22, 0.21 and
+#: 0.24 s in Chromium. The plan keeps 14 per core, a little below what was shown.
 MEASURED = {
-    "rss_mb_per_student": 271.0,  # resident memory, server + kernel, after lesson 01 (median)
-    "pss_mb_per_student": 222.0,  # the same with shared pages divided among the processes
-    "cpu_cores_per_student": 0.035,  # CPU while exploring, a change every 5-15 s
-    # Exploring students per core: a core kept at most half busy (each change costs about
-    # 0.35 s of CPU, so queueing behind others' changes stays short enough for a p95 of
-    # about 1 s); 1 / (0.035 / 0.5) = 14. Under the load measured, p95 was 2.3-6.4 s.
+    "rss_mb_per_student": 270.0,  # resident memory, server + kernel, after lesson 01 (median)
+    "pss_mb_per_student": 218.0,  # the same with shared pages divided among the processes
+    "cpu_cores_per_student": 0.005,  # CPU while exploring, a change every 5-15 s
+    # Exploring students per core at an explorer p95 <= 1 s: 15 shown (N = 30 on 2 cores,
+    # p95 0.65 s), 14 planned. What limits it is the start of a session, when every
+    # student runs the lesson at once (about 10 s of CPU each): the slowest 5% of changes
+    # were all made while others were still running theirs.
     "students_per_core": 14.0,
-    "load_average": 8.8,  # mean 1-min load average during the N = 5 memory run
+    "load_average": 8.4,  # mean 1-min load average during the N = 30 run (students' own)
 }
 #: Headroom over the measured memory for a class (other lessons, longer sessions).
 MEMORY_HEADROOM = 1.25

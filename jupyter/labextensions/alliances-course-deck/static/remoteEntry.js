@@ -49,7 +49,8 @@
  *     deck too.
  *
  * In Chromium: tests/browser/test_slides.py (sizes, order, explorers), test_deck_room.py (keys,
- * blanking, Home/End, Escape, stored settings, the speaker view), test_notes_stay_hidden.py,
+ * blanking, Home/End, Escape, stored settings, the speaker view), test_lessons_in_jupyterlab.py
+ * (presenter notes never on a student's screen),
  * test_keyboard_only.py and test_wcag.py (axe-core: names given here to ipywidgets' slider
  * handles and to the charts' menu).
  */
