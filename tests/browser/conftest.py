@@ -86,8 +86,15 @@ def load_sibling(name: str):
     path = Path(__file__).with_name(name)
     spec = importlib.util.spec_from_file_location(f"_browser_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (dataclasses look their module up)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """``axe.py``: axe-core's WCAG rules run in a page (the ``axe-core`` need)."""
+    return load_sibling("axe.py")
 
 
 def _free_port() -> int:

@@ -424,25 +424,11 @@ def test_an_explorer_with_only_a_slider_is_moved_too(jupyterlab, lab_page, recor
 
 # ------------------------------------------------------------------ WCAG in JupyterLab
 
-def _axe():
-    """``axe.py`` (axe-core in the page), as tests/browser/test_wcag.py loads it."""
-    import sys
-
-    if "_browser_axe" not in sys.modules:
-        path = Path(__file__).with_name("axe.py")
-        spec = importlib.util.spec_from_file_location("_browser_axe", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # (its dataclasses look their module up)
-        spec.loader.exec_module(module)
-    return sys.modules["_browser_axe"]
-
-
 @pytest.mark.slow
 @pytest.mark.needs("axe-core")
-def test_each_lesson_in_jupyterlab_passes_axe_after_run_all(lesson, lesson_page):
+def test_each_lesson_in_jupyterlab_passes_axe_after_run_all(lesson, lesson_page, axe):
     """axe-core's WCAG 2.0/2.1 A and AA rules on the lesson after Run All, every chart
     drawn (tests/browser/test_wcag.py runs them on everything else the course shows)."""
-    axe = _axe()
     page = lesson_page.page
     notebook = page.locator(f"{PANEL} .jp-Notebook")
     deadline = time.monotonic() + CHART_CHANGE_TIMEOUT_S

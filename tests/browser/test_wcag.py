@@ -88,13 +88,6 @@ def static_page(request, chromium):
     context.close()
 
 
-@pytest.fixture
-def executed(executed_lesson):
-    """Each lesson run once in a fresh kernel, saved with its outputs (shared by the
-    suite: ``executed_lesson`` in tests/conftest.py)."""
-    return executed_lesson
-
-
 # ------------------------------------------------------------------ handouts
 
 PRINT_TABLES_JS = """
@@ -113,10 +106,11 @@ CAPTIONS_JS = """
 LINE_CHARS = 60
 
 
-def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed, static_page,
-                                                                tmp_path):
+def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed_lesson,
+                                                                static_page, tmp_path):
     page = static_page
-    handout = export.export_notebook(executed(lesson), tmp_path, execute=False, name=lesson.stem)
+    handout = export.export_notebook(executed_lesson(lesson), tmp_path, execute=False,
+                                     name=lesson.stem)
     page.goto(handout.html_path.as_uri())
     audits = [axe.audit(page, handout.html_path.name, everywhere=True)]
     page.screenshot(path=str(page.artifacts / "handout.png"))
@@ -141,10 +135,10 @@ def test_the_student_handout_passes_axe_and_prints_short_tables(lesson, executed
 
 
 @pytest.mark.needs("solutions")  # presenter notes: not in the student edition
-def test_the_presenters_running_order_passes_axe(lesson, executed, static_page, tmp_path):
+def test_the_presenters_running_order_passes_axe(lesson, executed_lesson, static_page, tmp_path):
     page = static_page
-    handout = export.export_notebook(executed(lesson), tmp_path, execute=False, presenter=True,
-                                     name=lesson.stem)
+    handout = export.export_notebook(executed_lesson(lesson), tmp_path, execute=False,
+                                     presenter=True, name=lesson.stem)
     page.goto(handout.html_path.as_uri())
     audits = [axe.audit(page, handout.html_path.name, everywhere=True)]
     page.screenshot(path=str(page.artifacts / "running-order.png"))
